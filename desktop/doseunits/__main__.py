@@ -1,0 +1,5 @@
+import sys
+
+from doseunits.cli import main
+
+sys.exit(main())
