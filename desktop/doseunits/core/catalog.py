@@ -33,9 +33,13 @@ _PRESENTATION_KEYS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Presentation:
-    """One vial product: an NDC with its labeled strength and volume."""
+    """One vial product: an NDC with its labeled strength and volume.
+
+    Compared by identity (``eq=False``): each is one catalog entry, and identity
+    hashing keeps the engine's dictionaries fast.
+    """
 
     ndc: Ndc
     strength_mg: Decimal
@@ -62,7 +66,7 @@ class Presentation:
         return f"{fmt(self.strength_mg)} mg / {fmt(self.volume_ml)} mL {self.container} vial"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Drug:
     """A drug as billed: one HCPCS code, its billing unit, and its presentations."""
 

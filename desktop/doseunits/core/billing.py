@@ -1,0 +1,353 @@
+"""From an order and its opened vials to claim lines: units, JW/JZ, NDC quantities.
+
+``compute`` is the one entry point; every number it returns is a Decimal or an int,
+and ``steps`` explains each in words a biller can check by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from doseunits.core import rules
+from doseunits.core.amounts import MAX_DOSE_MG, fmt, fmt_places, positive
+from doseunits.core.catalog import Drug, Presentation
+from doseunits.core.errors import InputError
+from doseunits.core.ndc import Ndc, n4_string
+from doseunits.core.order import DoseOrder
+from doseunits.core.plan import VialCount, VialPlan, least_waste_plan
+
+MAX_WEIGHT_KG = Decimal(500)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class NdcQuantity:
+    """One NDC on a claim line with its quantity (mL of that product on this line)."""
+
+    ndc: Ndc
+    quantity: Decimal
+    unit: str = "ML"
+
+    @property
+    def quantity_text(self) -> str:
+        return fmt_places(self.quantity, 3)
+
+    @property
+    def n4(self) -> str:
+        return n4_string(self.ndc, self.unit, self.quantity)
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """One HCPCS line: the administered line, or the discarded (JW) line."""
+
+    kind: Literal["administered", "discarded"]
+    hcpcs: str
+    modifiers: tuple[str, ...]
+    units: int
+    ndcs: tuple[NdcQuantity, ...]
+
+
+@dataclass(frozen=True)
+class VialUse:
+    """How one presentation's opened vials were used."""
+
+    presentation: Presentation
+    count: int
+    administered_mg: Decimal
+    left_mg: Decimal  # discarded for single-dose; kept in the vial for multi-dose
+
+    @property
+    def administered_ml(self) -> Decimal:
+        return self.presentation.ml_for(self.administered_mg)
+
+    @property
+    def left_ml(self) -> Decimal:
+        return self.presentation.ml_for(self.left_mg)
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a biller should act on; ``field`` is the input that caused it."""
+
+    text: str
+    field: str
+
+
+@dataclass(frozen=True)
+class BillingResult:
+    order: DoseOrder
+    ordered_mg: Decimal
+    dose_basis: str
+    administered_mg: Decimal
+    plan: VialPlan
+    plan_proposed: bool  # True when the engine chose the vials (least-waste plan)
+    least_waste: VialPlan
+    uses: tuple[VialUse, ...]
+    single_dose_mg: Decimal  # labeled amount of the opened single-dose vials
+    admin_units: int
+    jw_units: int
+    jz: bool
+    lines: tuple[ClaimLine, ...]
+    warnings: tuple[Warning, ...]
+
+    @property
+    def drug(self) -> Drug:
+        return self.order.drug
+
+    @property
+    def draw_ml(self) -> Decimal:
+        """Volume to draw from the vials for the ordered dose (as far as they hold it)."""
+        prepared = _allocate(self.plan, min(self.ordered_mg, self.labeled_mg))
+        return sum((u.administered_ml for u in prepared), ZERO)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The arithmetic in words, built on demand (it is not needed to bill)."""
+        unit = self.drug.billing_unit_mg
+        opened = "least-waste plan" if self.plan_proposed else "opened"
+        steps = [
+            f"Ordered dose: {self.dose_basis}.",
+            f"Vials {opened}: {self.plan.describe()} = {fmt(self.labeled_mg)} mg labeled.",
+            f"Administered units: {fmt(self.administered_mg)} mg / {fmt(unit)} mg = "
+            f"{fmt(self.administered_mg / unit)}, rounded up to {self.admin_units}.",
+        ]
+        if not self.single_dose_mg:
+            steps.append("Multi-dose containers only: no JW line and no JZ modifier.")
+            return tuple(steps)
+        steps.append(
+            f"Discarded units: ({fmt(self.single_dose_mg)} mg single-dose labeled - "
+            f"{self.admin_units} x {fmt(unit)} mg already billed) / {fmt(unit)} mg, "
+            f"rounded down, = {self.jw_units}."
+        )
+        if self.jw_units:
+            steps.append(f"JW line: {self.jw_units} units discarded, on its own line.")
+        elif self.jz:
+            steps.append("Nothing billable discarded: JZ on the administered line.")
+        else:
+            steps.append(
+                "Nothing billable discarded; no JZ because the date of service "
+                f"{self.order.date_of_service.isoformat()} is before "
+                f"{rules.JZ_EFFECTIVE.isoformat()}."
+            )
+        return tuple(steps)
+
+    @property
+    def labeled_mg(self) -> Decimal:
+        return self.plan.labeled_mg
+
+    @property
+    def discarded_mg(self) -> Decimal:
+        return sum((u.left_mg for u in self.uses if u.presentation.single_dose), ZERO)
+
+    @property
+    def kept_mg(self) -> Decimal:
+        """Left in multi-dose vials: kept for later doses, not waste."""
+        return sum((u.left_mg for u in self.uses if not u.presentation.single_dose), ZERO)
+
+    @property
+    def administered_ml(self) -> Decimal:
+        return sum((u.administered_ml for u in self.uses), ZERO)
+
+    @property
+    def discarded_ml(self) -> Decimal:
+        return sum((u.left_ml for u in self.uses if u.presentation.single_dose), ZERO)
+
+
+def ordered_dose(order: DoseOrder) -> tuple[Decimal, str]:
+    """The ordered dose in mg and how it was reached (flat, or mg/kg x kg with a cap)."""
+    if order.dose_mg is not None and order.dose_per_kg_mg is not None:
+        raise InputError("Give either a dose in mg or a dose in mg/kg, not both.", "dose")
+    cap = None
+    if order.max_dose_mg is not None:
+        cap = positive(order.max_dose_mg, "The maximum dose (mg)", "max_dose")
+    if order.dose_per_kg_mg is not None:
+        per_kg = positive(order.dose_per_kg_mg, "The dose per kg (mg/kg)", "dose_per_kg")
+        if order.weight_kg is None:
+            raise InputError("A dose in mg/kg needs the patient's weight in kg.", "weight")
+        weight = positive(order.weight_kg, "The weight (kg)", "weight", MAX_WEIGHT_KG)
+        dose = per_kg * weight
+        basis = f"{fmt(per_kg)} mg/kg x {fmt(weight)} kg = {fmt(dose)} mg"
+    elif order.dose_mg is not None:
+        dose = positive(order.dose_mg, "The dose (mg)", "dose")
+        basis = f"{fmt(dose)} mg flat dose"
+    else:
+        raise InputError("Type the ordered dose in mg, or a dose in mg/kg and a weight.", "dose")
+    if cap is not None and dose > cap:
+        dose = cap
+        basis += f", capped at the maximum dose of {fmt(cap)} mg"
+    if dose > MAX_DOSE_MG:
+        raise InputError(
+            f"The ordered dose ({fmt(dose)} mg) is above the {fmt(MAX_DOSE_MG)} mg "
+            "DoseUnits computes; check the order.",
+            "dose_per_kg" if order.dose_per_kg_mg is not None else "dose",
+        )
+    return dose, basis
+
+
+def compute(order: DoseOrder) -> BillingResult:
+    """Apply DOMAIN.md §3 rules 1-7 to one order."""
+    drug = order.drug
+    unit = drug.billing_unit_mg
+    ordered_mg, basis = ordered_dose(order)
+    administered_mg = _administered(order, ordered_mg)
+    warnings = _administered_warnings(ordered_mg, administered_mg)
+
+    least = least_waste_plan(drug.presentations, ordered_mg)
+    if order.vials is None:
+        plan = least
+    else:
+        plan = _checked_vials(drug, order.vials, administered_mg)
+        warnings.extend(_vial_warnings(plan, least, ordered_mg, administered_mg))
+
+    admin_units = rules.administered_units(administered_mg, unit)
+    single_dose_mg = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), ZERO)
+    jw_units = rules.discarded_units(single_dose_mg, admin_units, unit) if single_dose_mg else 0
+    jz = rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0)
+    if order.date_of_service < rules.JW_REQUIRED and jw_units:
+        warnings.append(
+            Warning(
+                "The JW modifier was required from 2017-01-01; check the payer's rule for "
+                "this earlier date of service.",
+                "date",
+            )
+        )
+    unverified = _unverified(drug, plan)
+    if unverified:
+        warnings.append(
+            Warning(
+                f"Unverified catalog facts: {unverified}; check them against the label or "
+                "the payer before billing.",
+                "drug",
+            )
+        )
+    uses = _allocate(plan, administered_mg)
+    return BillingResult(
+        order=order,
+        ordered_mg=ordered_mg,
+        dose_basis=basis,
+        administered_mg=administered_mg,
+        plan=plan,
+        plan_proposed=order.vials is None,
+        least_waste=least,
+        uses=uses,
+        single_dose_mg=single_dose_mg,
+        admin_units=admin_units,
+        jw_units=jw_units,
+        jz=jz,
+        lines=_claim_lines(drug, uses, admin_units, jw_units, jz),
+        warnings=tuple(warnings),
+    )
+
+
+def _administered(order: DoseOrder, ordered_mg: Decimal) -> Decimal:
+    if order.administered_mg is None:
+        return ordered_mg
+    what = "The administered amount (mg)"
+    administered_mg = positive(order.administered_mg, what, "administered")
+    if administered_mg > ordered_mg:
+        raise InputError(
+            f"The administered amount ({fmt(administered_mg)} mg) is more than the "
+            f"ordered dose ({fmt(ordered_mg)} mg); check both.",
+            "administered",
+        )
+    return administered_mg
+
+
+def _administered_warnings(ordered_mg: Decimal, administered_mg: Decimal) -> list[Warning]:
+    if administered_mg == ordered_mg:
+        return []
+    return [
+        Warning(
+            f"Administered {fmt(administered_mg)} mg of the {fmt(ordered_mg)} mg ordered: "
+            f"the {fmt(ordered_mg - administered_mg)} mg not given counts as discarded; "
+            "document why in the chart.",
+            "administered",
+        )
+    ]
+
+
+def _checked_vials(drug: Drug, vials: Iterable[VialCount], administered_mg: Decimal) -> VialPlan:
+    for vial in vials:
+        if vial.presentation not in drug.presentations:
+            raise InputError(
+                f"NDC {vial.presentation.ndc} is not a presentation of {drug.name}.", "vials"
+            )
+        if vial.count < 0:
+            raise InputError("A vial count can't be negative.", "vials")
+    plan = VialPlan.of(vials)
+    if not plan.vials:
+        raise InputError("No vials are opened; give at least one vial.", "vials")
+    if plan.labeled_mg < administered_mg:
+        raise InputError(
+            f"The opened vials hold {fmt(plan.labeled_mg)} mg, less than the "
+            f"{fmt(administered_mg)} mg administered; add vials.",
+            "vials",
+        )
+    return plan
+
+
+def _vial_warnings(
+    plan: VialPlan, least: VialPlan, ordered_mg: Decimal, administered_mg: Decimal
+) -> list[Warning]:
+    if plan.labeled_mg < ordered_mg:
+        text = (
+            f"The opened vials hold {fmt(plan.labeled_mg)} mg, less than the "
+            f"{fmt(ordered_mg)} mg ordered; they cover only the {fmt(administered_mg)} mg "
+            "administered."
+        )
+    elif plan.labeled_mg > least.labeled_mg:
+        text = (
+            f"These vials hold {fmt(plan.labeled_mg)} mg; the least-waste plan for "
+            f"{fmt(ordered_mg)} mg is {least.describe()} ({fmt(least.labeled_mg)} mg). "
+            f"Payers may deny the extra {fmt(plan.labeled_mg - least.labeled_mg)} mg of waste."
+        )
+    else:
+        return []
+    return [Warning(text, "vials")]
+
+
+def _allocate(plan: VialPlan, amount: Decimal) -> tuple[VialUse, ...]:
+    """Draw ``amount`` from single-dose vials first (their rest is waste), largest first.
+
+    Multi-dose vials are drawn last because what stays in them is kept, not wasted.
+    """
+    uses = []
+    remaining = amount
+    for vial in sorted(plan.vials, key=lambda v: not v.presentation.single_dose):
+        taken = min(remaining, vial.labeled_mg)
+        remaining -= taken
+        uses.append(VialUse(vial.presentation, vial.count, taken, vial.labeled_mg - taken))
+    return tuple(uses)
+
+
+def _claim_lines(
+    drug: Drug, uses: tuple[VialUse, ...], admin_units: int, jw_units: int, jz: bool
+) -> tuple[ClaimLine, ...]:
+    """One line per HCPCS and modifier (units summed), each NDC with its own quantity."""
+    administered = _ndc_quantities((u.presentation.ndc, u.administered_ml) for u in uses)
+    modifiers = ("JZ",) if jz else ()
+    lines = [ClaimLine("administered", drug.hcpcs, modifiers, admin_units, administered)]
+    if jw_units:
+        discarded = _ndc_quantities(
+            (u.presentation.ndc, u.left_ml) for u in uses if u.presentation.single_dose
+        )
+        lines.append(ClaimLine("discarded", drug.hcpcs, ("JW",), jw_units, discarded))
+    return tuple(lines)
+
+
+def _ndc_quantities(pairs: Iterable[tuple[Ndc, Decimal]]) -> tuple[NdcQuantity, ...]:
+    totals: dict[Ndc, Decimal] = {}
+    for ndc, ml in pairs:
+        if ml > 0:
+            totals[ndc] = totals.get(ndc, ZERO) + ml
+    return tuple(NdcQuantity(ndc, ml) for ndc, ml in totals.items())
+
+
+def _unverified(drug: Drug, plan: VialPlan) -> str:
+    facts = [] if drug.verified else [f"{drug.hcpcs} code and descriptor"]
+    facts += [f"NDC {v.presentation.ndc}" for v in plan.vials if not v.presentation.verified]
+    return ", ".join(facts)
