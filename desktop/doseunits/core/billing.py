@@ -108,7 +108,7 @@ class BillingResult:
     def steps(self) -> tuple[str, ...]:
         """The arithmetic in words, built on demand (it is not needed to bill)."""
         unit = self.drug.billing_unit_mg
-        opened = "least-waste plan" if self.plan_proposed else "opened"
+        opened = "(least-waste plan)" if self.plan_proposed else "opened"
         steps = [
             f"Ordered dose: {self.dose_basis}.",
             f"Vials {opened}: {self.plan.describe()} = {fmt(self.labeled_mg)} mg labeled.",

@@ -1,0 +1,155 @@
+"""The ``doseunits`` command: ``calc`` on the command line, the window without a subcommand.
+
+Bad input exits with status 2 and one sentence on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from doseunits import __version__
+from doseunits.core.amounts import to_decimal
+from doseunits.core.billing import compute
+from doseunits.core.catalog import Catalog, load_default_catalog
+from doseunits.core.errors import DoseUnitsError, InputError
+from doseunits.core.order import DoseOrder, NoteDetails
+from doseunits.core.report import as_dict, as_text
+from doseunits.core.site import site_catalog_files
+from doseunits.core.snippet import load_template, render_note
+from doseunits.core.vialspec import parse_vials
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(DoseUnitsError):
+    """argparse's complaint, re-raised so it is printed as one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="doseunits",
+        description="HCPCS billable units, JW/JZ lines and the chart note for single-dose vials. "
+        "Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"DoseUnits {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check the engine, catalog, templates and window"
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    calc = commands.add_parser("calc", help="billable units and claim lines for one order")
+    calc.add_argument("--drug", required=True, help="catalog id, HCPCS code or NDC")
+    calc.add_argument("--dose", metavar="MG", help="ordered flat dose in mg")
+    calc.add_argument("--dose-per-kg", metavar="MG", help="ordered dose in mg/kg")
+    calc.add_argument("--weight", metavar="KG", help="patient weight in kg (with --dose-per-kg)")
+    calc.add_argument("--max-dose", metavar="MG", help="cap for a weight-based dose")
+    calc.add_argument("--administered", metavar="MG", help="amount given, when less than ordered")
+    calc.add_argument(
+        "--vial", action="append", default=[], metavar="SPEC",
+        help="opened vials: STRENGTH_MG[xCOUNT] or NDC[xCOUNT], repeatable; "
+        "none means the least-waste plan",
+    )  # fmt: skip
+    calc.add_argument("--date", metavar="YYYY-MM-DD", help="date of service (default: today)")
+    calc.add_argument(
+        "--catalog", action="append", default=[], type=Path, metavar="FILE",
+        help="a site catalog file that adds drugs or overrides them by id",
+    )  # fmt: skip
+    calc.add_argument("--template", type=Path, metavar="FILE", help="a site note template")
+    calc.add_argument("--json", action="store_true", help="print one JSON object")
+    for flag, what in (
+        ("--preparer", "who prepared the dose"),
+        ("--witness", "who witnessed the waste"),
+        ("--waste-reason", "why drug was discarded"),
+        ("--diagnosis", "diagnosis code(s) for the note"),
+        ("--prior-auth", "prior-authorization number"),
+        ("--biomarker", "biomarker result on file, e.g. 'PD-L1 on file'"),
+    ):
+        calc.add_argument(flag, default="", help=what)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.self_test:
+            from doseunits.selftest import run_self_test
+
+            return run_self_test()
+        if args.command == "calc":
+            return _calc(args)
+    except DoseUnitsError as error:
+        print(f"doseunits: {_sentence(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from doseunits.gui.app import run_app
+
+    return run_app()
+
+
+def _calc(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog)
+    drug = catalog.find(args.drug)
+    order = DoseOrder(
+        drug=drug,
+        date_of_service=parse_date(args.date) if args.date else dt.date.today(),
+        dose_mg=_number(args.dose, "The dose (--dose, mg)", "dose"),
+        dose_per_kg_mg=_number(args.dose_per_kg, "The dose per kg (--dose-per-kg)", "dose_per_kg"),
+        weight_kg=_number(args.weight, "The weight (--weight, kg)", "weight"),
+        max_dose_mg=_number(args.max_dose, "The maximum dose (--max-dose, mg)", "max_dose"),
+        administered_mg=_number(args.administered, "The administered amount", "administered"),
+        vials=tuple(parse_vials(args.vial, drug, catalog)) if args.vial else None,
+        details=NoteDetails(
+            preparer=args.preparer,
+            witness=args.witness,
+            waste_reason=args.waste_reason,
+            diagnosis_codes=args.diagnosis,
+            prior_authorization=args.prior_auth,
+            biomarker_on_file=args.biomarker,
+        ),
+    )
+    result = compute(order)
+    reviewed = catalog.reviewed.isoformat() if catalog.reviewed else ""
+    snippet = render_note(result, load_template(args.template), reviewed)
+    if args.json:
+        print(json.dumps(as_dict(result, snippet), indent=2))
+    else:
+        print(as_text(result, snippet), end="")
+    return 0
+
+
+def load_catalog(extra: Sequence[Path] = ()) -> Catalog:
+    return load_default_catalog([*site_catalog_files(), *extra])
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        if len(text.strip()) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(
+            f"The date of service must be a real date written YYYY-MM-DD (got {text!r}).", "date"
+        ) from None
+
+
+def _number(text: str | None, what: str, field: str) -> object:
+    """Parse now so the message names the flag; range checks stay in the engine."""
+    return None if text is None else to_decimal(text, what, field)
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    return message if message.endswith((".", "!", "?")) else message + "."
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The chart note: a plain-text template a site can replace, filled from a result."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from string import Template
+
+from doseunits import __version__
+from doseunits.core.amounts import fmt, fmt_places
+from doseunits.core.billing import BillingResult, ClaimLine
+from doseunits.core.errors import TemplateError
+from doseunits.core.order import NoteDetails
+from doseunits.core.resources import resource
+from doseunits.core.site import site_template
+
+
+def default_template_path() -> Path:
+    return site_template() or resource("templates", "note.txt")
+
+
+def load_template(path: Path | None = None) -> Template:
+    path = path or default_template_path()
+    try:
+        return Template(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise TemplateError(f"Note template {path} can't be read ({error.strerror}).") from None
+    except UnicodeDecodeError:
+        raise TemplateError(f"Note template {path} is not UTF-8 text.") from None
+
+
+def render_note(result: BillingResult, template: Template, catalog_date: str = "") -> str:
+    """Fill the template; an unknown ``$name`` in a site template is a clear error."""
+    values = note_fields(result, catalog_date)
+    try:
+        text = template.substitute(values)
+    except KeyError as error:
+        known = ", ".join(f"${name}" for name in sorted(values))
+        raise TemplateError(
+            f"The note template uses ${error.args[0]}, which DoseUnits doesn't fill; use {known}."
+        ) from None
+    except ValueError as error:
+        raise TemplateError(f"The note template has a bad placeholder: {error}.") from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def note_fields(result: BillingResult, catalog_date: str = "") -> dict[str, str]:
+    drug = result.drug
+    return {
+        "drug": drug.name,
+        "hcpcs": drug.hcpcs,
+        "descriptor": drug.descriptor + ("" if drug.verified else " (unverified)"),
+        "billing_unit": fmt(drug.billing_unit_mg),
+        "date_of_service": result.order.date_of_service.isoformat(),
+        "dose_basis": result.dose_basis,
+        "ordered_mg": fmt(result.ordered_mg),
+        "administered_mg": fmt(result.administered_mg),
+        "administered_ml": ml(result.administered_ml),
+        "discarded_mg": fmt(result.discarded_mg),
+        "discarded_ml": ml(result.discarded_ml),
+        "labeled_mg": fmt(result.labeled_mg),
+        "vials": "\n".join(_vial_lines(result)),
+        "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
+        "warnings": _warnings_block(result),
+        "details": "\n".join(_detail_lines(result.order.details)),
+        "version": __version__,
+        "catalog_date": catalog_date or "(unknown)",
+    }
+
+
+def ml(volume: Decimal) -> str:
+    """Volumes in the note: to 0.01 mL, which is what a syringe is read to."""
+    return fmt_places(volume, 2)
+
+
+def line_text(line: ClaimLine) -> str:
+    """``J9022-JW x 15 units; NDC 50242-0917-01 2.5 mL (N450242091701 ML2.5)``."""
+    code = "-".join((line.hcpcs, *line.modifiers))
+    ndcs = "; ".join(f"NDC {q.ndc} {q.quantity_text} mL ({q.n4})" for q in line.ndcs)
+    return f"{code} x {line.units} units" + (f"; {ndcs}" if ndcs else "")
+
+
+def _vial_lines(result: BillingResult) -> list[str]:
+    details = result.order.details.vials
+    lines = []
+    for use in result.uses:
+        p = use.presentation
+        known = details.get(p.ndc)
+        extra = ""
+        if known and known.lot:
+            extra += f", lot {known.lot}"
+        if known and known.expiry:
+            extra += f", exp {known.expiry.isoformat()}"
+        left = "discarded" if p.single_dose else "kept in the multi-dose vial"
+        unverified = "" if p.verified else " (NDC unverified)"
+        lines.append(
+            f"- {use.count} x {p.label}, NDC {p.ndc}{unverified}{extra}: administered "
+            f"{fmt(use.administered_mg)} mg ({ml(use.administered_ml)} mL), {left} "
+            f"{fmt(use.left_mg)} mg ({ml(use.left_ml)} mL)"
+        )
+    return lines
+
+
+def _warnings_block(result: BillingResult) -> str:
+    if not result.warnings:
+        return "Warnings: none."
+    return "Warnings:\n" + "\n".join(f"- {w.text}" for w in result.warnings)
+
+
+def _detail_lines(details: NoteDetails) -> list[str]:
+    labeled = [
+        ("Patient", details.patient),
+        ("Diagnosis code(s)", details.diagnosis_codes),
+        ("Prior authorization", details.prior_authorization),
+        ("Biomarker result on file", details.biomarker_on_file),
+        ("Reason for waste", details.waste_reason),
+        ("Prepared by", details.preparer),
+        ("Waste witnessed by", details.witness),
+        ("Site", details.site),
+    ]
+    return [f"{label}: {value.strip()}" for label, value in labeled if value.strip()]
