@@ -231,47 +231,54 @@ class _DrugReader:
         unknown = sorted(set(table) - _PRESENTATION_KEYS)
         if unknown:
             raise self.fail(f"presentation.{unknown[0]}", "unknown key (a typo?)")
-        container = self.text(table, "container")
+        at = "presentation."
+        container = self.text(table, "container", prefix=at)
         if container not in _CONTAINERS:
             raise self.fail("presentation.container", "must be 'single-dose' or 'multi-dose'")
         try:
-            ndc = Ndc.parse(self.text(table, "ndc"))
+            ndc = Ndc.parse(self.text(table, "ndc", prefix=at))
         except DoseUnitsError as error:
             raise self.fail("presentation.ndc", str(error).rstrip(".")) from None
         return Presentation(
             ndc=ndc,
-            strength_mg=self.amount(table, "strength_mg"),
-            volume_ml=self.amount(table, "volume_ml"),
+            strength_mg=self.amount(table, "strength_mg", at),
+            volume_ml=self.amount(table, "volume_ml", at),
             container="single-dose" if container == "single-dose" else "multi-dose",
-            verified=self.flag(table, "verified", default=True),
-            source=self.text(table, "source", required=False) or drug_source,
-            note=self.text(table, "note", required=False),
+            verified=self.flag(table, "verified", default=True, prefix=at),
+            source=self.text(table, "source", required=False, prefix=at) or drug_source,
+            note=self.text(table, "note", required=False, prefix=at),
         )
 
-    def text(self, table: Mapping[str, object], key: str, required: bool = True) -> str:
+    # ``prefix`` is "presentation." inside a [[drug.presentation]], so errors name the key.
+    def text(
+        self, table: Mapping[str, object], key: str, required: bool = True, prefix: str = ""
+    ) -> str:
         value = table.get(key)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "missing or not a text" if value is None else "must be a text")
+            problem = "missing or not a text" if value is None else "must be a text"
+            raise self.fail(prefix + key, problem)
         return value.strip()
 
-    def flag(self, table: Mapping[str, object], key: str, default: bool | None = None) -> bool:
+    def flag(
+        self, table: Mapping[str, object], key: str, default: bool | None = None, prefix: str = ""
+    ) -> bool:
         value = table.get(key, default)
         if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
+            raise self.fail(prefix + key, "must be true or false")
         return value
 
-    def amount(self, table: Mapping[str, object], key: str) -> Decimal:
+    def amount(self, table: Mapping[str, object], key: str, prefix: str = "") -> Decimal:
         value = table.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
-            raise self.fail(key, "missing or not a number")
+            raise self.fail(prefix + key, "missing or not a number")
         try:
             number = Decimal(value.strip() if isinstance(value, str) else value)
         except ArithmeticError:
-            raise self.fail(key, f"{value!r} is not a number") from None
+            raise self.fail(prefix + key, f"{value!r} is not a number") from None
         if not number.is_finite() or number <= 0:
-            raise self.fail(key, f"must be a number above 0 (got {value!r})")
+            raise self.fail(prefix + key, f"must be a number above 0 (got {value!r})")
         return number
 
 
