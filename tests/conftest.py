@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,12 +19,11 @@ TODAY = dt.date(2026, 11, 28)
 
 
 @pytest.fixture(autouse=True)
-def _private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes a real user's settings, site files or data."""
     monkeypatch.setenv("DOSEUNITS_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("DOSEUNITS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    yield
 
 
 @pytest.fixture(scope="session")

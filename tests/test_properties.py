@@ -7,10 +7,10 @@ import itertools
 import math
 from decimal import Decimal
 
-from conftest import fixture_drug
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import fixture_drug
 from doseunits.core.billing import compute
 from doseunits.core.catalog import Drug, load_default_catalog
 from doseunits.core.order import DoseOrder
@@ -53,14 +53,16 @@ def test_billing_invariants(order: DoseOrder) -> None:
         result.jw_units == 0 and admin.units * unit > single
     )
     if single == 0:  # multi-dose only: neither JW nor JZ
-        assert rest == [] and admin.modifiers == ()
+        assert rest == []
+        assert admin.modifiers == ()
     elif order.date_of_service >= dt.date(2023, 1, 1):
         # Single-dose: a JW line xor JZ.
         assert (rest != []) != (admin.modifiers == ("JZ",))
     else:
         assert admin.modifiers == ()
     for line in rest:
-        assert line.modifiers == ("JW",) and line.units >= 1
+        assert line.modifiers == ("JW",)
+        assert line.units >= 1
     assert result.discarded_mg + result.kept_mg + result.administered_mg == result.labeled_mg
 
 

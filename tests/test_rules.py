@@ -7,8 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import TODAY, fixture_drug
 
+from conftest import TODAY, fixture_drug
 from doseunits.core.billing import BillingResult, compute
 from doseunits.core.catalog import Catalog
 from doseunits.core.errors import InputError

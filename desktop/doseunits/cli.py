@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
@@ -141,7 +142,7 @@ def parse_date(text: str) -> dt.date:
         ) from None
 
 
-def _number(text: str | None, what: str, field: str) -> object:
+def _number(text: str | None, what: str, field: str) -> Decimal | None:
     """Parse now so the message names the flag; range checks stay in the engine."""
     return None if text is None else to_decimal(text, what, field)
 

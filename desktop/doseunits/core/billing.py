@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from doseunits.core import rules
 from doseunits.core.amounts import MAX_DOSE_MG, fmt, fmt_places, positive
@@ -23,8 +23,7 @@ MAX_WEIGHT_KG = Decimal(500)
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class NdcQuantity:
+class NdcQuantity(NamedTuple):
     """One NDC on a claim line with its quantity (mL of that product on this line)."""
 
     ndc: Ndc
@@ -40,8 +39,7 @@ class NdcQuantity:
         return n4_string(self.ndc, self.unit, self.quantity)
 
 
-@dataclass(frozen=True)
-class ClaimLine:
+class ClaimLine(NamedTuple):
     """One HCPCS line: the administered line, or the discarded (JW) line."""
 
     kind: Literal["administered", "discarded"]
@@ -51,12 +49,11 @@ class ClaimLine:
     ndcs: tuple[NdcQuantity, ...]
 
 
-@dataclass(frozen=True)
-class VialUse:
+class VialUse(NamedTuple):
     """How one presentation's opened vials were used."""
 
     presentation: Presentation
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count, never called
     administered_mg: Decimal
     left_mg: Decimal  # discarded for single-dose; kept in the vial for multi-dose
 
@@ -69,8 +66,7 @@ class VialUse:
         return self.presentation.ml_for(self.left_mg)
 
 
-@dataclass(frozen=True)
-class Warning:
+class Warning(NamedTuple):
     """Something a biller should act on; ``field`` is the input that caused it."""
 
     text: str

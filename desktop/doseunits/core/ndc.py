@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from doseunits.core.amounts import fmt_places
 from doseunits.core.errors import InputError
@@ -13,8 +13,7 @@ _HYPHENATED = re.compile(r"^(\d{4,5})-(\d{3,4})-(\d{1,2})$")
 _SEGMENT_LENGTHS = {(5, 4, 2), (4, 4, 2), (5, 3, 2), (5, 4, 1)}
 
 
-@dataclass(frozen=True, order=True)
-class Ndc:
+class Ndc(NamedTuple):
     """An NDC held as its three zero-padded segments (labeler 5, product 4, package 2)."""
 
     labeler: str

@@ -7,27 +7,27 @@ vials (CMS/CGS: a 300 mg dose from 100 mg and 400 mg vials is three 100 mg vials
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from doseunits.core.amounts import fmt
 from doseunits.core.catalog import Presentation
 
 
-@dataclass(frozen=True)
-class VialCount:
+class VialCount(NamedTuple):
     presentation: Presentation
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count, never called
 
     @property
     def labeled_mg(self) -> Decimal:
         return self.presentation.strength_mg * self.count
 
 
-@dataclass(frozen=True)
-class VialPlan:
+class VialPlan(NamedTuple):
     """Opened vials, one entry per presentation with a count of at least 1."""
 
     vials: tuple[VialCount, ...]
@@ -50,6 +50,12 @@ class VialPlan:
 
 
 def least_waste_plan(presentations: Sequence[Presentation], dose_mg: Decimal) -> VialPlan:
+    """The least-waste plan, remembered: the window asks again on every keystroke."""
+    return _least_waste_plan(tuple(presentations), dose_mg)
+
+
+@functools.lru_cache(maxsize=4096)
+def _least_waste_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal) -> VialPlan:
     """The plan with the least labeled amount >= ``dose_mg``, then the fewest vials.
 
     Exact: amounts are scaled to integers. Only the largest strength is left free;
@@ -60,36 +66,20 @@ def least_waste_plan(presentations: Sequence[Presentation], dose_mg: Decimal) ->
     """
     if dose_mg <= 0:
         raise ValueError("a plan needs a dose above 0")
-    shelf = _shelf(tuple(presentations))
+    shelf = _shelf(presentations)
     dose = math.ceil(dose_mg * shelf.scale)
-    strengths = shelf.strengths
-    largest = strengths[0]
-    bounds = [
-        min(swap, -(-dose // s)) for swap, s in zip(shelf.swap_bounds, strengths[1:], strict=True)
+    largest, *smaller = shelf.strengths
+    ranges = [
+        range(min(swap, -(-dose // s)) + 1)
+        for swap, s in zip(shelf.swap_bounds, smaller, strict=True)
     ]
     best: tuple[int, int, tuple[int, ...]] | None = None
-    counts = [0] * len(strengths)
-
-    def visit(index: int, amount: int, vials: int) -> None:
-        nonlocal best
-        if best is not None and amount > best[0]:
-            return  # amounts only grow from here
-        if index == len(strengths):
-            big = max(0, -(-(dose - amount) // largest))
-            counts[0] = big
-            key = (amount + big * largest, vials + big, tuple(-c for c in counts))
-            if best is None or key < best:
-                best = key
-            return
-        strength = strengths[index]
-        for count in range(bounds[index - 1] + 1):
-            counts[index] = count
-            visit(index + 1, amount + count * strength, vials + count)
-            if amount + count * strength >= dose:
-                break  # more of this vial can only add waste
-        counts[index] = 0
-
-    visit(1, 0, 0)
+    for counts in itertools.product(*ranges):
+        amount = sum(c * s for c, s in zip(counts, smaller, strict=True))
+        big = max(0, -(-(dose - amount) // largest))
+        key = (amount + big * largest, big + sum(counts), (-big, *(-c for c in counts)))
+        if best is None or key < best:
+            best = key
     assert best is not None
     chosen = [VialCount(p, -c) for p, c in zip(shelf.ordered, best[2], strict=True) if c]
     labeled = sum((v.labeled_mg for v in chosen), Decimal(0))

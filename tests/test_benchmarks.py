@@ -1,0 +1,58 @@
+"""Engine speed. In the normal run each body runs once as a test; timed with:
+
+    .venv/bin/python -m pytest tests/test_benchmarks.py --benchmark-enable
+
+The README reports the medians; no test here asserts a time (machines are shared).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pytest_benchmark.fixture import BenchmarkFixture
+
+from conftest import TODAY
+from doseunits.core import plan as plan_module
+from doseunits.core.billing import compute
+from doseunits.core.catalog import Catalog
+from doseunits.core.order import DoseOrder
+from doseunits.core.plan import VialCount
+from doseunits.core.snippet import load_template, render_note
+
+
+def test_bench_one_calc(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
+    drug = catalog.find("atezolizumab")
+    order = DoseOrder(
+        drug, TODAY, dose_mg=Decimal(1050), vials=(VialCount(drug.presentations[0], 1),)
+    )
+    result = benchmark(compute, order)
+    assert result.jw_units == 15
+
+
+def test_bench_one_calc_plan_not_remembered(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
+    """The same, with the least-waste comparison worked out afresh each round."""
+    drug = catalog.find("atezolizumab")
+    order = DoseOrder(
+        drug, TODAY, dose_mg=Decimal(1050), vials=(VialCount(drug.presentations[0], 1),)
+    )
+    forget = plan_module._least_waste_plan.cache_clear
+    result = benchmark.pedantic(  # type: ignore[no-untyped-call]
+        compute, (order,), setup=forget, rounds=2000, warmup_rounds=10
+    )
+    assert result.jw_units == 15
+
+
+def test_bench_one_calc_with_the_note(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
+    drug = catalog.find("atezolizumab")
+    order = DoseOrder(drug, TODAY, dose_mg=Decimal(1050))
+    template = load_template()
+    note = benchmark(lambda: render_note(compute(order), template))
+    assert "J9022-JW x 15 units" in note
+
+
+def test_bench_least_waste_plan_100000_mg(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
+    nivolumab = catalog.find("nivolumab")
+    assert len(nivolumab.presentations) == 4
+    not_remembered = plan_module._least_waste_plan.__wrapped__
+    plan = benchmark(not_remembered, nivolumab.presentations, Decimal(100_000))
+    assert plan.labeled_mg == 100_000
