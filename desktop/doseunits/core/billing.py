@@ -65,6 +65,16 @@ class VialUse(NamedTuple):
     def left_ml(self) -> Decimal:
         return self.presentation.ml_for(self.left_mg)
 
+    def per_vial(self) -> list[tuple[Decimal, Decimal]]:
+        """(administered, left) mg of each vial: drawn one vial after the other."""
+        split = []
+        remaining = self.administered_mg
+        for _ in range(self.count):
+            taken = min(remaining, self.presentation.strength_mg)
+            remaining -= taken
+            split.append((taken, self.presentation.strength_mg - taken))
+        return split
+
 
 class Warning(NamedTuple):
     """Something a biller should act on; ``field`` is the input that caused it."""
@@ -211,6 +221,7 @@ def compute(order: DoseOrder) -> BillingResult:
                 "date",
             )
         )
+    warnings.extend(_expiry_warnings(order, plan))
     unverified = _unverified(drug, plan)
     if unverified:
         warnings.append(
@@ -341,6 +352,21 @@ def _ndc_quantities(pairs: Iterable[tuple[Ndc, Decimal]]) -> tuple[NdcQuantity, 
         if ml > 0:
             totals[ndc] = totals.get(ndc, ZERO) + ml
     return tuple(NdcQuantity(ndc, ml) for ndc, ml in totals.items())
+
+
+def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:
+    expired = []
+    for vial in plan.vials:
+        details = order.details.vials.get(vial.presentation.ndc)
+        if details and details.expiry and details.expiry < order.date_of_service:
+            expired.append(
+                Warning(
+                    f"The vial NDC {vial.presentation.ndc} (lot {details.lot or 'unknown'}) "
+                    f"expired on {details.expiry.isoformat()}, before the date of service.",
+                    "vials",
+                )
+            )
+    return expired
 
 
 def _unverified(drug: Drug, plan: VialPlan) -> str:

@@ -1,8 +1,86 @@
-"""Start the window; until the window issue lands this says so."""
+"""Starting the window: the application, settings, logging and the exception hook."""
 
+from __future__ import annotations
+
+import logging
 import sys
+from types import TracebackType
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from doseunits.core.catalog import load_default_catalog
+from doseunits.core.resources import resource
+from doseunits.core.site import APP_NAME, config_dir, data_dir, site_catalog_files
+from doseunits.core.snippet import load_template
+from doseunits.gui.main_window import MainWindow
+
+log = logging.getLogger("doseunits")
+
+
+def application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    icon = resource("icons", "doseunits.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def settings() -> QSettings:
+    """An INI file in the user's config folder: site, preparer, geometry; no patient data."""
+    return QSettings(str(config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def build_main_window() -> MainWindow:
+    """The window the user gets, ready to show; the event loop is not started."""
+    application()
+    catalog = load_default_catalog(site_catalog_files())
+    return MainWindow(catalog, load_template(), settings())
+
+
+def log_to_file() -> None:
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(folder / "doseunits.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+    log.error("Unhandled exception", exc_info=(kind, error, tb))
 
 
 def run_app() -> int:
-    print("doseunits: the window is not built yet; use 'doseunits calc --help'.", file=sys.stderr)
-    return 1
+    from doseunits.core.errors import DoseUnitsError
+
+    log_to_file()
+    sys.excepthook = _excepthook  # a slot's exception is logged; the window keeps running
+    app = application()
+    try:
+        window = build_main_window()
+    except DoseUnitsError as error:  # a broken site catalog or template: say which
+        print(f"doseunits: {error}", file=sys.stderr)
+        return 2
+    window.show()
+    return app.exec()
+
+
+def smoke_test_window() -> None:
+    """Open the real window offscreen, type an order, check the lines, close it."""
+    window = build_main_window()
+    window.show()
+    window.drug_selector.select("atezolizumab")
+    window.order_form.inputs["dose"].setText("1050")
+    application().processEvents()
+    lines = window.result.lines if window.result else ()
+    got = [(line.modifiers, line.units) for line in lines]
+    window.close()
+    if got != [((), 105), (("JW",), 15)]:
+        raise AssertionError(f"the window showed {got} for atezolizumab 1050 mg")

@@ -1,0 +1,94 @@
+"""The drug picker: type a name, HCPCS code or NDC; the catalog's search decides matches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+
+from doseunits.core.catalog import Catalog, Drug
+
+
+def drug_label(drug: Drug) -> str:
+    return f"{drug.name} - {drug.hcpcs}"
+
+
+class DrugSelector(QComboBox):
+    """Editable combo box over the catalog.
+
+    Signals: ``drugChanged(object)`` with the chosen Drug, or None while the typed
+    text matches no drug.
+    """
+
+    drugChanged = Signal(object)
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("drugSelector")
+        self.setAccessibleName("Drug")
+        self.setAccessibleDescription("Type a drug name, HCPCS code or NDC to filter")
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMinimumContentsLength(28)
+        self._drugs = list(catalog.drugs)
+        self._catalog = catalog
+        for drug in self._drugs:
+            self.addItem(drug_label(drug), drug.id)
+        self._matches = QStringListModel(self)
+        self._completer = QCompleter(self._matches, self)
+        # The catalog's search decides what matches (name, HCPCS or NDC), not Qt's prefix match.
+        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.activated.connect(self._choose_label)
+        self.setCompleter(self._completer)
+        line = self.lineEdit()
+        assert line is not None  # editable combo boxes have one
+        line.setPlaceholderText("Drug name, HCPCS or NDC")
+        line.textEdited.connect(self._filter)
+        line.returnPressed.connect(self._take_first_match)
+        self.currentIndexChanged.connect(self._emit_current)
+
+    def current_drug(self) -> Drug | None:
+        index = self.currentIndex()
+        if index < 0 or self.currentText() != self.itemText(index):
+            return None
+        return self._drugs[index]
+
+    def select(self, drug_id: str) -> None:
+        self.setCurrentIndex(self.findData(drug_id))
+
+    def matching(self, text: str) -> list[Drug]:
+        return self._catalog.search(text) if text.strip() else list(self._drugs)
+
+    def _filter(self, text: str) -> None:
+        labels = [drug_label(d) for d in self.matching(text)]
+        self._matches.setStringList(labels)
+        if labels and text.strip():
+            self._completer.complete()
+        if self.current_drug() is None:
+            self.drugChanged.emit(None)
+
+    def _take_first_match(self) -> None:
+        text = self.currentText()
+        exact = self.findText(text)
+        if exact >= 0:
+            self._set_index(exact)
+            return
+        matches = self.matching(text)
+        if matches:
+            self._set_index(self._drugs.index(matches[0]))
+
+    def _choose_label(self, label: str) -> None:
+        self._set_index(self.findText(label))
+
+    def _set_index(self, index: int) -> None:
+        if index == self.currentIndex():
+            self.setEditText(self.itemText(index))
+            self._emit_current()
+        else:
+            self.setCurrentIndex(index)
+        popup = self._completer.popup()
+        if popup is not None:
+            popup.hide()
+
+    def _emit_current(self) -> None:
+        self.drugChanged.emit(self.current_drug())

@@ -1,0 +1,423 @@
+"""The main window: an order in, billing lines and the note out, recomputed on every edit.
+
+It gathers what the widgets hold into a ``DoseOrder``, asks the engine, and shows the
+result; no billing rule lives here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from string import Template
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doseunits.core.amounts import fmt, to_decimal
+from doseunits.core.billing import BillingResult, compute
+from doseunits.core.catalog import Catalog, Drug
+from doseunits.core.errors import DoseUnitsError, InputError
+from doseunits.core.order import DoseOrder
+from doseunits.core.snippet import render_note
+from doseunits.gui import export
+from doseunits.gui.dialogs import about_box, catalog_dialog
+from doseunits.gui.drug_selector import DrugSelector
+from doseunits.gui.field_message import ERROR, WARNING, FieldMessage
+from doseunits.gui.note_details import NoteDetailsForm
+from doseunits.gui.order_form import NUMBER_FIELDS, OrderForm
+from doseunits.gui.results_panel import ResultsPanel
+from doseunits.gui.vial_picture import VialPicture
+from doseunits.gui.vial_table import VialPanel
+
+log = logging.getLogger(__name__)
+Engine = Callable[[DoseOrder], BillingResult]
+NUMBER_LABELS = {
+    "dose": "The dose (mg)",
+    "dose_per_kg": "The dose per kg (mg/kg)",
+    "weight": "The weight (kg)",
+    "max_dose": "The maximum dose (mg)",
+    "administered": "The administered amount (mg)",
+}
+
+
+class MainWindow(QMainWindow):
+    """Side effects are attributes, so tests replace them instead of blocking on dialogs:
+    ``ask_save_path``, ``ask_pdf_path``, ``ask_printer`` and ``engine``.
+    """
+
+    def __init__(
+        self, catalog: Catalog, template: Template, settings: QSettings, engine: Engine = compute
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("DoseUnits: billable units and drug waste")
+        self.catalog = catalog
+        self.template = template
+        self.settings = settings
+        self.engine = engine
+        self.result: BillingResult | None = None
+        self.snippet_text = ""
+        self.unexpected_errors = 0
+        self.ask_save_path: Callable[[], Path | None] = self._ask_save_path
+        self.ask_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
+        self.ask_printer: Callable[[], object | None] = self._ask_printer
+        self._build()
+        self._restore_settings()
+        self._drug_changed(self.drug_selector.current_drug())
+
+    # Layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.drug_selector = DrugSelector(self.catalog)
+        self.drug_info = QLabel()
+        self.drug_info.setObjectName("drugInfo")
+        self.drug_info.setWordWrap(True)
+        self.drug_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.drug_note = QLabel()
+        self.drug_note.setObjectName("drugNote")
+        self.drug_note.setWordWrap(True)
+        self.drug_message = FieldMessage("drugSelectorMessage")
+        drug_label = QLabel("D&rug")
+        drug_label.setBuddy(self.drug_selector)
+        drug_box = QGroupBox("Drug")
+        drug_layout = QVBoxLayout(drug_box)
+        row = QHBoxLayout()
+        row.addWidget(drug_label)
+        row.addWidget(self.drug_selector, 1)
+        drug_layout.addLayout(row)
+        for widget in (self.drug_message, self.drug_info, self.drug_note):
+            drug_layout.addWidget(widget)
+
+        self.order_form = OrderForm()
+        order_box = QGroupBox("Order")
+        QVBoxLayout(order_box).addWidget(self.order_form)
+        self.vials = VialPanel()
+        vial_box = QGroupBox("Vials opened")
+        QVBoxLayout(vial_box).addWidget(self.vials)
+        self.note_form = NoteDetailsForm()
+        note_box = QGroupBox("For the note (optional)")
+        QVBoxLayout(note_box).addWidget(self.note_form)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        for box in (drug_box, order_box, vial_box, note_box):
+            left_layout.addWidget(box)
+        left_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.picture = VialPicture()
+        self.results = ResultsPanel()
+        self.export_message = FieldMessage("exportMessage")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        top = QHBoxLayout()
+        top.addWidget(self.picture, 1)
+        top.addWidget(self.results.amounts_box)
+        right_layout.addLayout(top)
+        right_layout.addWidget(self.results, 1)
+        right_layout.addWidget(self.export_message)
+        right_layout.addLayout(self._buttons())
+
+        splitter = QSplitter()
+        splitter.addWidget(scroll)
+        splitter.addWidget(right)
+        scroll.setMinimumWidth(
+            left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        )
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([scroll.minimumWidth(), 4 * scroll.minimumWidth()])
+        self.setCentralWidget(splitter)
+        self._menus()
+        self.statusBar()
+
+        self.drug_selector.drugChanged.connect(self._drug_changed)
+        self.order_form.changed.connect(self.recompute)
+        self.vials.changed.connect(self.recompute)
+        self.note_form.changed.connect(self.recompute)
+        self.setTabOrder(self.drug_selector, self.order_form.flat)
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.copy_button = self._button("copyButton", "&Copy note", self.copy_note)
+        self.save_button = self._button("saveButton", "&Save as text…", self.save_note)
+        self.print_button = self._button("printButton", "&Print / PDF…", self.print_note)
+        self.new_button = self._button("newOrderButton", "&New order", self.new_order)
+        self.copy_button.setToolTip("Copy the note (Ctrl+Shift+C)")
+        self.save_button.setToolTip("Save the note as a text file (Ctrl+S)")
+        self.print_button.setToolTip("Print the note, or print it to a PDF file (Ctrl+P)")
+        self.new_button.setToolTip("Clear the order (Ctrl+N)")
+        for button in (self.copy_button, self.save_button, self.print_button):
+            row.addWidget(button)
+        row.addStretch()
+        row.addWidget(self.new_button)
+        return row
+
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New order", "Ctrl+N", self.new_order)
+        self._action(file_menu, "&Save note as text…", "Ctrl+S", self.save_note)
+        self._action(file_menu, "&Print note…", "Ctrl+P", self.print_note)
+        self._action(file_menu, "Save note as P&DF…", "Ctrl+Shift+P", self.save_pdf)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self._action(edit_menu, "&Copy note", "Ctrl+Shift+C", self.copy_note)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Catalog", None, self.show_catalog)
+        self._action(help_menu, "&About DoseUnits", None, self.show_about)
+
+    def _action(
+        self, menu: object, text: str, shortcut: object, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        action.triggered.connect(slot)
+        menu.addAction(action)  # type: ignore[attr-defined]
+        return action
+
+    # Computing ----------------------------------------------------------------------
+    def _drug_changed(self, drug: Drug | None) -> None:
+        self.vials.set_drug(drug)
+        if drug is None:
+            self.drug_info.clear()
+            self.drug_note.hide()
+        else:
+            unverified = "" if drug.verified else "  <b>[code and descriptor unverified]</b>"
+            self.drug_info.setText(
+                f"<b>{drug.hcpcs}</b>: {drug.descriptor}; billing unit "
+                f"<b>{fmt(drug.billing_unit_mg)} mg</b>{unverified}"
+            )
+            self.drug_info.setToolTip(f"Source: {drug.source}")
+            self.drug_note.setText(drug.note)
+            self.drug_note.setVisible(bool(drug.note))
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Read the inputs, ask the engine, show the result or mark what is wrong."""
+        self._clear_messages()
+        drug = self.drug_selector.current_drug()
+        if drug is None:
+            text = self.drug_selector.currentText().strip()
+            if text:
+                self.drug_message.show_message(
+                    ERROR, f"No drug matches {text!r}; pick one from the list."
+                )
+            return self._show(None)
+        if not self._has_dose():
+            self.vials.show_plan(None)
+            return self._show(None)
+        try:
+            result = self.engine(self._order(drug))
+            reviewed = self.catalog.reviewed.isoformat() if self.catalog.reviewed else ""
+            snippet = render_note(result, self.template, reviewed)
+        except InputError as error:
+            self._message(error.field, ERROR, str(error))
+            return self._show(None)
+        except DoseUnitsError as error:  # a site template that can't be filled
+            self.export_message.show_message(ERROR, str(error))
+            return self._show(None)
+        except Exception as error:  # never lose the window to a bug: log it, say it once
+            self.report_unexpected(error)
+            return self._show(None)
+        self.vials.show_plan(result.plan if result.plan_proposed else None)
+        for warning in result.warnings:
+            self._message(warning.field, WARNING, warning.text)
+        return self._show(result, snippet)
+
+    def _has_dose(self) -> bool:
+        fields = ("dose_per_kg", "weight") if self.order_form.weight_based else ("dose",)
+        return any(self.order_form.text(f).strip() for f in fields)
+
+    def _order(self, drug: Drug) -> DoseOrder:
+        form = self.order_form
+
+        def number(field: str) -> Decimal | None:
+            text = form.text(field).strip()
+            return to_decimal(text, NUMBER_LABELS[field], field) if text else None
+
+        weight_based = form.weight_based
+        details = dataclasses.replace(self.note_form.details(), vials=self.vials.details())
+        return DoseOrder(
+            drug=drug,
+            date_of_service=form.date_of_service(),
+            dose_mg=None if weight_based else number("dose"),
+            dose_per_kg_mg=number("dose_per_kg") if weight_based else None,
+            weight_kg=number("weight") if weight_based else None,
+            max_dose_mg=number("max_dose") if weight_based else None,
+            administered_mg=number("administered"),
+            vials=self.vials.counts(),
+            details=details,
+        )
+
+    def _show(self, result: BillingResult | None, snippet: str = "") -> None:
+        self.result = result
+        self.snippet_text = snippet
+        self.picture.show_result(result)
+        if result is None:
+            self.results.clear_result()
+        else:
+            self.results.show_result(result, snippet)
+        for button in (self.copy_button, self.save_button, self.print_button):
+            button.setEnabled(result is not None)
+
+    def _field_message(self, field: str) -> FieldMessage:
+        if field in self.order_form.messages:
+            return self.order_form.messages[field]
+        if field == "vials":
+            return self.vials.message
+        return self.drug_message
+
+    def _message(self, field: str, kind: str, text: str) -> None:
+        target = self._field_message(field)
+        if target.kind == kind and target.text():  # several warnings on one field
+            text = target.text().split(": ", 1)[1] + " " + text
+        target.show_message(kind, text)
+
+    def _clear_messages(self) -> None:
+        for message in (*self.order_form.messages.values(), self.vials.message,
+                        self.drug_message, self.export_message):  # fmt: skip
+            message.clear_message()
+
+    def field_input(self, field: str) -> QWidget:
+        """The input a core field name refers to (for tests and focus)."""
+        if field in NUMBER_FIELDS:
+            return self.order_form.inputs[field]
+        return {"date": self.order_form.date, "vials": self.vials.table}.get(
+            field, self.drug_selector
+        )
+
+    def report_unexpected(self, error: Exception) -> None:
+        self.unexpected_errors += 1
+        log.error("Unexpected error while computing", exc_info=error)
+        if self.unexpected_errors == 1:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "DoseUnits: unexpected error",
+                "Something went wrong that DoseUnits did not expect. The lines are cleared "
+                "rather than shown wrong; the window keeps working.\n\n"
+                f"{type(error).__name__}: {error}\n\nDetails are in the log file.",
+                parent=self,
+            )
+            box.setObjectName("unexpectedErrorBox")
+            box.open()
+
+    # Actions ------------------------------------------------------------------------
+    def copy_note(self) -> None:
+        if self.snippet_text:
+            export.copy_to_clipboard(self.snippet_text)
+            self.statusBar().showMessage("Note copied to the clipboard.", 5000)
+
+    def save_note(self) -> None:
+        if not self.snippet_text:
+            return
+        path = self.ask_save_path()
+        if path is None:
+            return
+        try:
+            export.save_text_atomically(path, self.snippet_text)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.export_message.show_message(
+                ERROR, f"The note was not saved to {path} ({reason}); it is still on screen."
+            )
+            return
+        self.statusBar().showMessage(f"Note saved to {path}.", 8000)
+
+    def print_note(self) -> None:
+        if not self.snippet_text:
+            return
+        printer = self.ask_printer()
+        if printer is not None:
+            export.print_note(printer, self.snippet_text, self._title())  # type: ignore[arg-type]
+            self.statusBar().showMessage("Note sent to the printer.", 5000)
+
+    def save_pdf(self) -> None:
+        if not self.snippet_text:
+            return
+        path = self.ask_pdf_path()
+        if path is not None:
+            export.print_note(export.pdf_printer(path), self.snippet_text, self._title())
+            self.statusBar().showMessage(f"Note saved as PDF to {path}.", 8000)
+
+    def new_order(self) -> None:
+        for widget in (self.order_form, self.vials, self.note_form, self.drug_selector):
+            widget.blockSignals(True)
+        self.order_form.clear()
+        self.vials.clear()
+        self.note_form.clear_order()
+        for widget in (self.order_form, self.vials, self.note_form, self.drug_selector):
+            widget.blockSignals(False)
+        self.recompute()
+        self.order_form.inputs["dose"].setFocus()
+
+    def show_catalog(self) -> None:
+        catalog_dialog(self.catalog, self).show()
+
+    def show_about(self) -> None:
+        about_box(self.catalog, self).open()
+
+    def _title(self) -> str:
+        return f"DoseUnits note: {self.result.drug.name}" if self.result else "DoseUnits note"
+
+    def _ask_save_path(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save note", "note.txt", "Text (*.txt)")
+        return Path(name) if name else None
+
+    def _ask_pdf_path(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, "Save note as PDF", "note.pdf", "PDF (*.pdf)")
+        return Path(name) if name else None
+
+    def _ask_printer(self) -> object | None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        return printer if dialog.exec() else None
+
+    # Settings: site, preparer, geometry; never anything about a patient --------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1240, 760)
+        for field in ("site", "preparer"):
+            value = self.settings.value(f"note/{field}", "")
+            self.note_form.inputs[field].setText(str(value or ""))
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for field in ("site", "preparer"):
+            self.settings.setValue(f"note/{field}", self.note_form.inputs[field].text())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

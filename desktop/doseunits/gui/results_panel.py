@@ -1,0 +1,136 @@
+"""What the engine worked out: amounts, claim lines, warnings, the steps and the note."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doseunits.core.amounts import fmt
+from doseunits.core.billing import BillingResult
+from doseunits.core.snippet import ml
+
+LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
+AMOUNT_ROWS = ("Administered", "Discarded", "Opened (labeled)")
+
+
+class ResultsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        amounts = QGroupBox("Amounts")
+        grid = QGridLayout(amounts)
+        for column, title in enumerate(("", "mg", "mL", "billing units"), start=0):
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
+        self.amounts: dict[tuple[int, int], QLabel] = {}
+        for row, title in enumerate(AMOUNT_ROWS, start=1):
+            grid.addWidget(QLabel(title), row, 0)
+            for column in (1, 2, 3):
+                label = QLabel("-")
+                label.setObjectName(f"amount_{row}_{column}")
+                self.amounts[(row, column)] = label
+                grid.addWidget(label, row, column)
+        grid.setColumnStretch(4, 1)
+        self.amounts_box = amounts
+
+        lines_box = QGroupBox("Claim lines")
+        lines_layout = QVBoxLayout(lines_box)
+        self.lines = QTableWidget(0, len(LINE_COLUMNS))
+        self.lines.setObjectName("linesTable")
+        self.lines.setAccessibleName("Claim lines")
+        self.lines.setHorizontalHeaderLabels(LINE_COLUMNS)
+        self.lines.verticalHeader().hide()
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        lines_layout.addWidget(self.lines)
+        layout.addWidget(lines_box)
+
+        self.warnings = QListWidget()
+        self.warnings.setObjectName("warningsView")
+        self.warnings.setAccessibleName("Warnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setFixedHeight(self.fontMetrics().height() * 4)
+        self.steps = QLabel()
+        self.steps.setObjectName("stepsView")
+        self.steps.setWordWrap(True)
+        self.steps.setAccessibleName("How the units were worked out")
+        checks = QGroupBox("Warnings and how it was worked out")
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.addWidget(self.warnings)
+        checks_layout.addWidget(self.steps)
+        layout.addWidget(checks)
+
+        note_box = QGroupBox("Note for the chart")
+        note_layout = QVBoxLayout(note_box)
+        self.snippet = QPlainTextEdit()
+        self.snippet.setObjectName("snippetView")
+        self.snippet.setAccessibleName("Documentation note")
+        self.snippet.setReadOnly(True)
+        self.snippet.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        note_layout.addWidget(self.snippet)
+        layout.addWidget(note_box, 1)
+
+    def show_result(self, result: BillingResult, snippet: str) -> None:
+        values = {
+            1: (fmt(result.administered_mg), ml(result.administered_ml), str(result.admin_units)),
+            2: (
+                fmt(result.discarded_mg),
+                ml(result.discarded_ml),
+                f"{result.jw_units} (JW)" if result.jw_units else "0 (JZ)" if result.jz else "0",
+            ),
+            3: (fmt(result.labeled_mg), "", result.plan.describe()),
+        }
+        for row, texts in values.items():
+            for column, text in enumerate(texts, start=1):
+                self.amounts[(row, column)].setText(text)
+        rows: list[tuple[str, ...]] = []
+        for line in result.lines:
+            for index, quantity in enumerate(line.ndcs):
+                first = index == 0
+                rows.append((
+                    line.hcpcs if first else "",
+                    " ".join(line.modifiers) if first else "",
+                    str(line.units) if first else "",
+                    str(quantity.ndc),
+                    f"{quantity.quantity_text} {quantity.unit}",
+                    quantity.n4,
+                ))  # fmt: skip
+        self._fill_lines(rows)
+        self.warnings.clear()
+        self.warnings.addItems([w.text for w in result.warnings] or ["No warnings."])
+        self.steps.setText("\n".join(result.steps))
+        self.snippet.setPlainText(snippet)
+
+    def clear_result(self) -> None:
+        for label in self.amounts.values():
+            label.setText("-")
+        self._fill_lines([])
+        self.warnings.clear()
+        self.steps.clear()
+        self.snippet.clear()
+
+    def _fill_lines(self, rows: list[tuple[str, ...]]) -> None:
+        self.lines.setRowCount(len(rows))
+        for row, texts in enumerate(rows):
+            for column, text in enumerate(texts):
+                self.lines.setItem(row, column, QTableWidgetItem(text))
+        height = sum(self.lines.rowHeight(r) for r in range(len(rows)))
+        self.lines.setFixedHeight(
+            height + self.lines.horizontalHeader().height() + 2 * self.lines.frameWidth() + 2
+            + self.lines.fontMetrics().height()
+        )  # fmt: skip

@@ -1,0 +1,151 @@
+"""A small picture of the opened vials: each filled with what was given and what was left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from doseunits.core.amounts import fmt
+from doseunits.core.billing import BillingResult
+
+MAX_DRAWN = 12
+
+
+@dataclass(frozen=True)
+class DrawnVial:
+    strength_mg: Decimal
+    administered_mg: Decimal
+    left_mg: Decimal
+    single_dose: bool
+
+    def describe(self) -> str:
+        left = "discarded" if self.single_dose else "kept (multi-dose)"
+        return (
+            f"{fmt(self.strength_mg)} mg vial: {fmt(self.administered_mg)} mg administered, "
+            f"{fmt(self.left_mg)} mg {left}"
+        )
+
+
+class VialPicture(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("vialPicture")
+        self.setAccessibleName("Picture of the opened vials")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.vials: list[DrawnVial] = []
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(240, self._height())
+
+    def _height(self) -> int:
+        return self.fontMetrics().height() * 9
+
+    def show_result(self, result: BillingResult | None) -> None:
+        self.vials = []
+        if result:
+            for use in result.uses:
+                for given, left in use.per_vial():
+                    self.vials.append(
+                        DrawnVial(use.presentation.strength_mg, given, left,
+                                  use.presentation.single_dose)
+                    )  # fmt: skip
+        text = self.description()
+        self.setAccessibleDescription(text)
+        self.setToolTip(text)
+        self.update()
+
+    def description(self) -> str:
+        if not self.vials:
+            return "No vials: the order is incomplete."
+        return "; ".join(f"Vial {n}: {v.describe()}" for n, v in enumerate(self.vials, 1)) + "."
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        text = palette.color(QPalette.ColorRole.WindowText)
+        given = palette.color(QPalette.ColorRole.Highlight)
+        wasted = QColor("#d84315")
+        kept = palette.color(QPalette.ColorRole.Mid)
+        line = self.fontMetrics().height()
+        painter.setPen(text)
+        if not self.vials:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.description())
+            return
+        self._legend(painter, line, given, wasted, text)
+        shown = self.vials[:MAX_DRAWN]
+        slot = min(line * 4.0, (self.width() - line) / len(shown))
+        body_h = line * 5.0
+        top = line * 2.0
+        for index, vial in enumerate(shown):
+            x = line / 2 + index * slot
+            width = slot * 0.6
+            body = QRectF(x, top + line * 0.6, width, body_h)
+            painter.setPen(QPen(text, 1))
+            painter.setBrush(QBrush(palette.color(QPalette.ColorRole.Base)))
+            painter.drawRect(QRectF(x + width * 0.25, top, width * 0.5, line * 0.6))  # cap
+            painter.drawRoundedRect(body, 4, 4)
+            full = vial.strength_mg
+            given_h = float(vial.administered_mg / full) * (body_h - 2)
+            left_h = float(vial.left_mg / full) * (body_h - 2)
+            bottom = body.bottom() - 1
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(given)
+            painter.drawRect(QRectF(x + 1, bottom - given_h, width - 2, given_h))
+            painter.setBrush(QBrush(wasted if vial.single_dose else kept,
+                                    Qt.BrushStyle.BDiagPattern))  # fmt: skip
+            painter.drawRect(QRectF(x + 1, bottom - given_h - left_h, width - 2, left_h))
+            painter.setPen(text)
+            label = QRectF(x - slot * 0.2, body.bottom() + 2, slot, line * 1.2)
+            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, f"{fmt(full)} mg")
+        summary_left = line / 2 + len(shown) * slot + line
+        if self.width() - summary_left > line * 8:
+            painter.drawText(
+                QRectF(summary_left, top, self.width() - summary_left - line / 2, body_h + line),
+                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                "\n".join(self._summary_lines()),
+            )
+        if len(self.vials) > MAX_DRAWN:
+            painter.drawText(
+                QRectF(0, top, self.width() - line / 2, line),
+                Qt.AlignmentFlag.AlignRight,
+                f"+{len(self.vials) - MAX_DRAWN} more",
+            )
+
+    def _summary_lines(self) -> list[str]:
+        """Identical vials are told once: "4 x 180 mg: all administered"."""
+        groups: dict[DrawnVial, int] = {}
+        for vial in self.vials:
+            groups[vial] = groups.get(vial, 0) + 1
+        lines = []
+        for vial, count in groups.items():
+            left = "discarded" if vial.single_dose else "kept"
+            lines.append(
+                f"{count} x {fmt(vial.strength_mg)} mg: {fmt(vial.administered_mg)} mg given, "
+                f"{fmt(vial.left_mg)} mg {left}" if vial.left_mg else
+                f"{count} x {fmt(vial.strength_mg)} mg: all given"
+            )  # fmt: skip
+        return lines
+
+    def _legend(
+        self, painter: QPainter, line: int, given: QColor, wasted: QColor, text: QColor
+    ) -> None:
+        x = line / 2
+        for colour, style, words in (
+            (given, Qt.BrushStyle.SolidPattern, "administered"),
+            (wasted, Qt.BrushStyle.BDiagPattern, "discarded"),
+        ):
+            painter.setPen(QPen(text, 1))
+            painter.setBrush(QBrush(colour, style))
+            painter.drawRect(QRectF(x, line * 0.25, line * 0.8, line * 0.8))
+            width = self.fontMetrics().horizontalAdvance(words)
+            painter.drawText(QRectF(x + line, 0, width + 4, line * 1.3),
+                             Qt.AlignmentFlag.AlignVCenter, words)  # fmt: skip
+            x += line * 2 + width

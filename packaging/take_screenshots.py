@@ -1,0 +1,74 @@
+"""Drive the real window to three representative orders and save PNG screenshots.
+
+Run through packaging/screenshots, which starts Xvfb; this file only drives Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from doseunits.gui import build_main_window
+from doseunits.gui.main_window import MainWindow
+
+
+def settle(app: QApplication) -> None:
+    for _ in range(20):
+        app.processEvents()
+
+
+def atezolizumab(window: MainWindow) -> None:
+    window.drug_selector.select("atezolizumab")
+    window.order_form.inputs["dose"].setText("1050")
+    window.note_form.inputs["preparer"].setText("RPh AB")
+    window.note_form.inputs["witness"].setText("RPh CD")
+    window.note_form.inputs["waste_reason"].setText("Remainder of single-dose vial")
+
+
+def sacituzumab(window: MainWindow) -> None:
+    window.drug_selector.select("sacituzumab-govitecan")
+    window.order_form.per_kg.setChecked(True)
+    window.order_form.inputs["dose_per_kg"].setText("10")
+    window.order_form.inputs["weight"].setText("72.5")
+
+
+def jz_case(window: MainWindow) -> None:
+    window.drug_selector.select("nivolumab")
+    window.order_form.inputs["dose"].setText("480")
+
+
+ORDERS: dict[str, Callable[[MainWindow], None]] = {
+    "atezolizumab-1050mg": atezolizumab,
+    "sacituzumab-10mg-per-kg": sacituzumab,
+    "nivolumab-480mg-jz": jz_case,
+}
+
+
+def main(folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    window = build_main_window()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window.move(0, 0)
+    window.resize(1280, 800)
+    window.show()
+    for name, drive in ORDERS.items():
+        window.new_order()
+        drive(window)
+        settle(app)
+        screen = window.screen()
+        path = folder / f"{name}.png"
+        pixmap = screen.grabWindow(0, 0, 0, 1280, 800)
+        if not pixmap.save(str(path)):
+            print(f"could not write {path}", file=sys.stderr)
+            return 1
+        print(path)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("resources/screenshots")))
