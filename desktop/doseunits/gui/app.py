@@ -39,15 +39,24 @@ def settings() -> QSettings:
 
 def build_main_window() -> MainWindow:
     """The window the user gets, ready to show; the event loop is not started."""
+    log_to_file()
     application()
     catalog = load_default_catalog(site_catalog_files())
     return MainWindow(catalog, load_template(), settings())
 
 
 def log_to_file() -> None:
+    """Log to ``doseunits.log`` in the user's data folder (once; again if the folder moved)."""
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(folder / "doseunits.log", encoding="utf-8")
+    path = folder / "doseunits.log"
+    for old in list(log.handlers):
+        if isinstance(old, logging.FileHandler):
+            if old.baseFilename == str(path.resolve()):
+                return
+            log.removeHandler(old)
+            old.close()
+    handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
@@ -60,7 +69,6 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
 def run_app() -> int:
     from doseunits.core.errors import DoseUnitsError
 
-    log_to_file()
     sys.excepthook = _excepthook  # a slot's exception is logged; the window keeps running
     app = application()
     try:

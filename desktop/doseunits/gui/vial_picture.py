@@ -85,7 +85,7 @@ class VialPicture(QWidget):
         body_h = line * 5.0
         top = line * 2.0
         for index, vial in enumerate(shown):
-            x = line / 2 + index * slot
+            x = line / 2 + index * slot + slot * 0.2
             width = slot * 0.6
             body = QRectF(x, top + line * 0.6, width, body_h)
             painter.setPen(QPen(text, 1))

@@ -116,13 +116,13 @@ class VialPanel(QWidget):
     def _size_columns(self) -> None:
         """Widths from the font, not the data, so the panel keeps one width for every drug."""
         advance = self.fontMetrics().horizontalAdvance
-        samples = ("1600 mg / 13.4 mL, SDV", "50242-0051-21" + UNVERIFIED, "", "AB12345C", "")
-        for column, sample in enumerate(samples):
-            self.table.setColumnWidth(column, advance(sample) + 18)
-        self.table.setColumnWidth(COUNT, QSpinBox().sizeHint().width() + 8)
-        self.table.setColumnWidth(EXPIRY, advance("2027-01-31") + 18)
-        widths = sum(self.table.columnWidth(c) for c in range(self.table.columnCount()))
-        self.table.setMinimumWidth(widths + 2 * self.table.frameWidth())
+        samples = ("1600 mg / 13.4 mL, SDV", "50242-0051-21" + UNVERIFIED, "0000", "AB12345C",
+                   "2027-01-31")  # fmt: skip
+        widths = [advance(sample) + 18 for sample in samples]
+        widths[COUNT] += 24  # the spin box arrows
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+        self.table.setMinimumWidth(sum(widths) + 2 * self.table.frameWidth())
 
     def _table_height(self) -> int:
         rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))

@@ -1,0 +1,30 @@
+"""Helpers for driving the real window in tests."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QTableWidget
+
+from doseunits.gui.main_window import MainWindow
+
+
+def line_rows(window: MainWindow) -> list[list[str]]:
+    table: QTableWidget = window.results.lines
+    rows = []
+    for row in range(table.rowCount()):
+        cells = [table.item(row, c) for c in range(table.columnCount())]
+        rows.append([cell.text() if cell else "" for cell in cells])
+    return rows
+
+
+def units(window: MainWindow) -> list[tuple[str, str]]:
+    """(modifiers, units) of each claim line as shown."""
+    return [(row[1], row[2]) for row in line_rows(window) if row[2]]
+
+
+def field(window: MainWindow, name: str) -> QLineEdit:
+    return window.order_form.inputs[name]
+
+
+def message(window: MainWindow, name: str) -> str:
+    label = window.order_form.messages[name]
+    return label.text() if label.isVisible() else ""

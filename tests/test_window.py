@@ -1,0 +1,310 @@
+"""The real window, driven by its object names under pytest-qt (offscreen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gui_helpers import field, line_rows, message, units
+from pytestqt.qtbot import QtBot
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from doseunits.core.ndc import Ndc
+from doseunits.gui import build_main_window
+from doseunits.gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> Iterator[MainWindow]:
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.drug_selector.select("atezolizumab")
+    yield window
+    window.close()
+
+
+def type_dose(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    dose = field(window, "dose")
+    dose.clear()
+    qtbot.keyClicks(dose, text)
+
+
+def test_atezolizumab_1050_mg_gives_105_and_jw_15(qtbot: QtBot, window: MainWindow) -> None:
+    type_dose(qtbot, window, "1050")
+    assert line_rows(window) == [
+        ["J9022", "", "105", "50242-0917-01", "17.5 ML", "N450242091701 ML17.5"],
+        ["J9022", "JW", "15", "50242-0917-01", "2.5 ML", "N450242091701 ML2.5"],
+    ]
+    snippet = window.results.snippet.toPlainText()
+    assert "J9022-JW x 15 units" in snippet
+    assert window.results.snippet.isReadOnly()
+    assert "1050 mg administered, 150 mg discarded" in window.picture.accessibleDescription()
+
+
+def test_every_keystroke_recomputes(qtbot: QtBot, window: MainWindow) -> None:
+    type_dose(qtbot, window, "84")
+    assert units(window) == [("", "9"), ("JW", "75")]  # 84 mg from the 840 mg vial
+    qtbot.keyClicks(field(window, "dose"), "0")
+    assert units(window) == [("JZ", "84")]
+
+
+def test_drug_picker_finds_j9317_and_explains_j9022(qtbot: QtBot, window: MainWindow) -> None:
+    selector = window.drug_selector
+    assert "J9022" in window.drug_info.text()
+    assert "J9317 is sacituzumab" in window.drug_note.text()
+    assert window.drug_note.isVisible()
+    line = selector.lineEdit()
+    assert line is not None
+    line.selectAll()
+    qtbot.keyClicks(line, "J9317")
+    assert [d.id for d in selector.matching("J9317")] == ["sacituzumab-govitecan"]
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    drug = selector.current_drug()
+    assert drug is not None
+    assert drug.id == "sacituzumab-govitecan"
+    assert "2.5 mg" in window.drug_info.text()
+    assert not window.drug_note.isVisible()
+
+
+def test_drug_picker_by_ndc_and_unknown_text(qtbot: QtBot, window: MainWindow) -> None:
+    line = window.drug_selector.lineEdit()
+    assert line is not None
+    line.selectAll()
+    qtbot.keyClicks(line, "00003-3734")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    drug = window.drug_selector.current_drug()
+    assert drug is not None
+    assert drug.id == "nivolumab"
+    line.selectAll()
+    qtbot.keyClicks(line, "aspirin")
+    assert "No drug matches 'aspirin'" in window.drug_message.text()
+    assert line_rows(window) == []
+
+
+def test_unverified_facts_are_marked(window: MainWindow) -> None:
+    window.drug_selector.select("trastuzumab")
+    assert "unverified" in window.drug_info.text()
+    assert window.vials.unverified_note.isVisible()
+
+
+def test_counts_follow_the_plan_until_edited(qtbot: QtBot, window: MainWindow) -> None:
+    big = Ndc.parse("50242-0917-01")
+    small = Ndc.parse("50242-0918-01")
+    type_dose(qtbot, window, "1680")
+    spins = window.vials._spins
+    assert [s.value() for s in spins] == [0, 2]
+    window.vials.set_count(big, 2)  # as the pharmacist types
+    window.vials.set_count(small, 0)
+    assert window.vials.edited
+    assert units(window) == [("", "168"), ("JW", "72")]
+    assert "least-waste plan for 1680 mg is 2 x 840 mg" in window.vials.message.text()
+    assert any("least-waste" in window.results.warnings.item(i).text()
+               for i in range(window.results.warnings.count()))  # fmt: skip
+    type_dose(qtbot, window, "1700")  # typed counts stay
+    assert [s.value() for s in spins] == [2, 0]
+    qtbot.mouseClick(window.findChild(QPushButton, "leastWasteButton"), Qt.MouseButton.LeftButton)
+    assert [s.value() for s in spins] == [1, 1]
+    assert not window.vials.message.isVisible()
+
+
+def test_vials_that_do_not_cover_show_an_error_and_no_lines(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    type_dose(qtbot, window, "1050")
+    window.vials.set_count(Ndc.parse("50242-0917-01"), 0)
+    window.vials.set_count(Ndc.parse("50242-0918-01"), 1)
+    assert "less than the 1050 mg administered" in window.vials.message.text()
+    assert line_rows(window) == []
+    assert window.results.snippet.toPlainText() == ""
+    assert not window.copy_button.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("abc", "must be a number"), ("0", "more than 0"), ("-5", "more than 0"),
+     ("1e9", "at most 100000"), ("1,050", "must be a number")],
+)  # fmt: skip
+def test_bad_dose_is_marked_at_the_field(
+    qtbot: QtBot, window: MainWindow, text: str, words: str
+) -> None:
+    type_dose(qtbot, window, "1050")
+    assert line_rows(window)
+    type_dose(qtbot, window, text)
+    assert words in message(window, "dose")
+    assert line_rows(window) == []  # nothing stale
+
+
+def test_weight_based_sacituzumab(qtbot: QtBot, window: MainWindow) -> None:
+    window.drug_selector.select("sacituzumab-govitecan")
+    window.order_form.per_kg.setChecked(True)
+    assert not field(window, "dose").isEnabled()
+    qtbot.keyClicks(field(window, "dose_per_kg"), "10")
+    assert "needs the patient's weight" in message(window, "weight")
+    qtbot.keyClicks(field(window, "weight"), "72.5")
+    assert units(window) == [("", "290"), ("JW", "70")]
+    assert [s.value() for s in window.vials._spins] == [5]
+
+
+def test_administered_less_than_ordered(qtbot: QtBot, window: MainWindow) -> None:
+    type_dose(qtbot, window, "1200")
+    qtbot.keyClicks(field(window, "administered"), "900")
+    assert units(window) == [("", "90"), ("JW", "30")]
+    assert "not given counts as discarded" in message(window, "administered")
+
+
+def test_date_before_2023_has_no_jz(qtbot: QtBot, window: MainWindow) -> None:
+    type_dose(qtbot, window, "1680")
+    assert units(window) == [("JZ", "168")]
+    window.order_form.date.setDate(QDate(2022, 12, 31))
+    assert units(window) == [("", "168")]
+    assert "before 2023-01-01" in window.results.steps.text()
+
+
+def test_lot_and_expiry_reach_the_note_and_expired_vials_warn(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    type_dose(qtbot, window, "1050")
+    table = window.vials.table
+    table.item(0, 3).setText("B1234")  # type: ignore[union-attr]
+    table.item(0, 4).setText("2027-06-30")  # type: ignore[union-attr]
+    assert "lot B1234, exp 2027-06-30" in window.results.snippet.toPlainText()
+    table.item(0, 4).setText("2020-01-31")  # type: ignore[union-attr]
+    assert "expired on 2020-01-31" in window.vials.message.text()
+    table.item(0, 4).setText("soon")  # type: ignore[union-attr]
+    assert "YYYY-MM-DD" in window.vials.message.text()
+    assert line_rows(window) == []
+
+
+def test_copy_puts_the_note_on_the_clipboard(qtbot: QtBot, window: MainWindow) -> None:
+    type_dose(qtbot, window, "1050")
+    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)
+    clipboard = QApplication.clipboard()
+    assert clipboard.text() == window.results.snippet.toPlainText()
+
+
+def test_save_writes_the_file_and_reports_a_denied_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    type_dose(qtbot, window, "1050")
+    target = tmp_path / "note.txt"
+    window.ask_save_path = lambda: target
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert target.read_text(encoding="utf-8") == window.results.snippet.toPlainText()
+    window.ask_save_path = lambda: tmp_path / "missing-folder" / "note.txt"
+    qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    assert "was not saved" in window.export_message.text()
+    assert "J9022-JW" in window.results.snippet.toPlainText()  # nothing lost
+    assert list(tmp_path.glob(".note.txt*")) == []  # no temporary left behind
+
+
+def test_print_to_pdf_contains_the_claim_lines(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from doseunits.gui.export import pdf_printer
+
+    type_dose(qtbot, window, "1050")
+    pdf = tmp_path / "note.pdf"
+    window.ask_printer = lambda: pdf_printer(pdf)
+    qtbot.mouseClick(window.print_button, Qt.MouseButton.LeftButton)
+
+    def pdf_text(path: Path) -> str:  # pypdf reads the fixed font's spaces as tabs
+        return " ".join("".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+    text = pdf_text(pdf)
+    assert "J9022-JW x 15 units" in text
+    assert "N450242091701 ML17.5" in text
+    other = tmp_path / "other.pdf"
+    window.ask_pdf_path = lambda: other
+    window.save_pdf()
+    assert "J9022 x 105 units" in pdf_text(other)
+
+
+def test_new_order_clears_the_order_but_keeps_the_preparer(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.note_form.inputs["preparer"].setText("AB")
+    window.note_form.inputs["patient"].setText("MRN 123")
+    type_dose(qtbot, window, "1050")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert field(window, "dose").text() == ""
+    assert line_rows(window) == []
+    assert window.note_form.inputs["patient"].text() == ""
+    assert window.note_form.inputs["preparer"].text() == "AB"
+
+
+def test_an_unexpected_error_is_logged_shown_once_and_survived(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    real = window.engine
+
+    def broken(order: object) -> object:
+        raise ZeroDivisionError("simulated bug")
+
+    window.engine = broken  # type: ignore[assignment]
+    type_dose(qtbot, window, "1050")
+    qtbot.keyClicks(field(window, "dose"), "0")
+    assert window.unexpected_errors == 5  # one per keystroke
+    boxes = window.findChildren(QMessageBox, "unexpectedErrorBox")
+    assert len(boxes) == 1  # shown once
+    assert "simulated bug" in boxes[0].text()
+    assert line_rows(window) == []
+    log = (tmp_path / "data" / "doseunits.log").read_text(encoding="utf-8")
+    assert "ZeroDivisionError: simulated bug" in log
+    window.engine = real
+    type_dose(qtbot, window, "1050")
+    assert units(window) == [("", "105"), ("JW", "15")]
+
+
+def test_settings_keep_site_and_preparer_but_no_patient(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    window.note_form.inputs["site"].setText("Infusion Center A")
+    window.note_form.inputs["preparer"].setText("RPh AB")
+    window.note_form.inputs["patient"].setText("Jane Doe MRN 998877")
+    window.close()
+    stored = (tmp_path / "config" / "settings.ini").read_text(encoding="utf-8")
+    assert "Infusion Center A" in stored
+    assert "998877" not in stored
+    again = build_main_window()
+    qtbot.addWidget(again)
+    assert again.note_form.inputs["preparer"].text() == "RPh AB"
+    assert again.note_form.inputs["patient"].text() == ""
+
+
+def test_help_catalog_and_about(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QDialog, QTableWidget
+
+    window.show_catalog()
+    dialog = window.findChild(QDialog, "catalogDialog")
+    assert dialog is not None
+    table = dialog.findChild(QTableWidget, "catalogTable")
+    assert table is not None
+    count = sum(len(d.presentations) for d in window.catalog.drugs)
+    assert table.rowCount() == count
+    texts = {table.item(r, 8).text() for r in range(count)}  # type: ignore[union-attr]
+    assert {"yes", "NDC unverified", "code unverified"} <= texts
+    window.show_about()
+    about = window.findChild(QMessageBox, "aboutBox")
+    assert about is not None
+    assert "Claims Processing Manual" in about.text()
+    assert "2026-11-28" in about.text()
+    about.close()
+    dialog.close()
+
+
+def test_every_input_has_an_accessible_name(window: MainWindow) -> None:
+    inputs = [*window.order_form.inputs.values(), window.order_form.date,
+              *window.note_form.inputs.values(), window.drug_selector, window.vials.table]  # fmt: skip
+    for widget in inputs:
+        assert widget.accessibleName(), widget.objectName()
+        assert widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+def test_default_date_is_today(window: MainWindow) -> None:
+    assert window.order_form.date_of_service() == dt.date.today()
