@@ -36,9 +36,7 @@ def test_bench_one_calc_plan_not_remembered(benchmark: BenchmarkFixture, catalog
         drug, TODAY, dose_mg=Decimal(1050), vials=(VialCount(drug.presentations[0], 1),)
     )
     forget = plan_module._least_waste_plan.cache_clear
-    result = benchmark.pedantic(  # type: ignore[no-untyped-call]
-        compute, (order,), setup=forget, rounds=2000, warmup_rounds=10
-    )
+    result = benchmark.pedantic(compute, (order,), setup=forget, rounds=2000, warmup_rounds=10)
     assert result.jw_units == 15
 
 

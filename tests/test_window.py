@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui_helpers import field, line_rows, message, units
-from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
 
 from doseunits.core.ndc import Ndc
 from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
+from gui_helpers import field, line_rows, message, units
 
 
 @pytest.fixture
@@ -299,8 +299,13 @@ def test_help_catalog_and_about(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_every_input_has_an_accessible_name(window: MainWindow) -> None:
-    inputs = [*window.order_form.inputs.values(), window.order_form.date,
-              *window.note_form.inputs.values(), window.drug_selector, window.vials.table]  # fmt: skip
+    inputs = [
+        *window.order_form.inputs.values(),
+        *window.note_form.inputs.values(),
+        window.order_form.date,
+        window.drug_selector,
+        window.vials.table,
+    ]
     for widget in inputs:
         assert widget.accessibleName(), widget.objectName()
         assert widget.focusPolicy() != Qt.FocusPolicy.NoFocus
