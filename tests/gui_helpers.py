@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QTableWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidget, QWidget
 
 from doseunits.gui.main_window import MainWindow
 
@@ -28,3 +30,11 @@ def field(window: MainWindow, name: str) -> QLineEdit:
 def message(window: MainWindow, name: str) -> str:
     label = window.order_form.messages[name]
     return label.text() if label.isVisible() else ""
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text as key events carrying it (QTest.keyClicks asserts on non-ASCII)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)
