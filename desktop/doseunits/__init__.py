@@ -1,8 +1,5 @@
 """DoseUnits: HCPCS billable units, JW/JZ lines and waste notes for single-dose vials."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("doseunits")
-except PackageNotFoundError:  # a frozen bundle or a bare source tree
-    __version__ = "0.1.0"
+# The one place the version lives; pyproject.toml reads it from here. A constant, not
+# importlib.metadata: that lookup cost ~40 ms of every start.
+__version__ = "0.1.0"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -16,14 +15,9 @@ from typing import NoReturn
 
 from doseunits import __version__
 from doseunits.core.amounts import to_decimal
-from doseunits.core.billing import compute
 from doseunits.core.catalog import Catalog, load_default_catalog
 from doseunits.core.errors import DoseUnitsError, InputError
-from doseunits.core.order import DoseOrder, NoteDetails
-from doseunits.core.report import as_dict, as_text
 from doseunits.core.site import site_catalog_files
-from doseunits.core.snippet import load_template, render_note
-from doseunits.core.vialspec import parse_vials
 
 EXIT_BAD_INPUT = 2
 
@@ -97,6 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _calc(args: argparse.Namespace) -> int:
+    # Imported here: the window's start-up does not need the command line's output code.
+    from doseunits.core.billing import compute
+    from doseunits.core.order import DoseOrder, NoteDetails
+    from doseunits.core.report import as_dict, as_text
+    from doseunits.core.snippet import load_template, render_note
+    from doseunits.core.vialspec import parse_vials
+
     catalog = load_catalog(args.catalog)
     drug = catalog.find(args.drug)
     order = DoseOrder(
@@ -121,6 +122,8 @@ def _calc(args: argparse.Namespace) -> int:
     reviewed = catalog.reviewed.isoformat() if catalog.reviewed else ""
     snippet = render_note(result, load_template(args.template), reviewed)
     if args.json:
+        import json
+
         print(json.dumps(as_dict(result, snippet), indent=2))
     else:
         print(as_text(result, snippet), end="")

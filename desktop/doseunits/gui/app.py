@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -77,7 +78,17 @@ def run_app() -> int:
         print(f"doseunits: {error}", file=sys.stderr)
         return 2
     window.show()
+    if os.environ.get("DOSEUNITS_EXIT_AFTER_START"):  # start-up benchmarks
+        QTimer.singleShot(0, _report_shown_and_quit)
     return app.exec()
+
+
+def _report_shown_and_quit() -> None:
+    """Print when the first window is up (wall clock), for packaging/bench_startup.py."""
+    import time
+
+    print(f"shown-at {time.time():.6f}", flush=True)
+    QApplication.quit()
 
 
 def smoke_test_window() -> None:

@@ -35,8 +35,6 @@ from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.order import DoseOrder
 from doseunits.core.snippet import render_note
-from doseunits.gui import export
-from doseunits.gui.dialogs import about_box, catalog_dialog
 from doseunits.gui.drug_selector import DrugSelector
 from doseunits.gui.field_message import ERROR, WARNING, FieldMessage
 from doseunits.gui.note_details import NoteDetailsForm
@@ -330,11 +328,15 @@ class MainWindow(QMainWindow):
 
     # Actions ------------------------------------------------------------------------
     def copy_note(self) -> None:
+        from doseunits.gui import export  # loaded on first use, not at start-up
+
         if self.snippet_text:
             export.copy_to_clipboard(self.snippet_text)
             self.statusBar().showMessage("Note copied to the clipboard.", 5000)
 
     def save_note(self) -> None:
+        from doseunits.gui import export
+
         if not self.snippet_text:
             return
         path = self.ask_save_path()
@@ -351,6 +353,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Note saved to {path}.", 8000)
 
     def print_note(self) -> None:
+        from doseunits.gui import export
+
         if not self.snippet_text:
             return
         printer = self.ask_printer()
@@ -359,6 +363,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Note sent to the printer.", 5000)
 
     def save_pdf(self) -> None:
+        from doseunits.gui import export
+
         if not self.snippet_text:
             return
         path = self.ask_pdf_path()
@@ -378,9 +384,13 @@ class MainWindow(QMainWindow):
         self.order_form.inputs["dose"].setFocus()
 
     def show_catalog(self) -> None:
+        from doseunits.gui.dialogs import catalog_dialog
+
         catalog_dialog(self.catalog, self).show()
 
     def show_about(self) -> None:
+        from doseunits.gui.dialogs import about_box
+
         about_box(self.catalog, self).open()
 
     def _title(self) -> str:
