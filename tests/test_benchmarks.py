@@ -7,9 +7,12 @@ The README reports the medians; no test here asserts a time (machines are shared
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from pytest_benchmark.fixture import BenchmarkFixture
+from pytestqt.qtbot import QtBot
 
 from conftest import TODAY
 from doseunits.core import plan as plan_module
@@ -18,6 +21,7 @@ from doseunits.core.catalog import Catalog
 from doseunits.core.order import DoseOrder
 from doseunits.core.plan import VialCount
 from doseunits.core.snippet import load_template, render_note
+from doseunits.gui import build_main_window
 
 
 def test_bench_one_calc(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
@@ -54,3 +58,22 @@ def test_bench_least_waste_plan_100000_mg(benchmark: BenchmarkFixture, catalog: 
     not_remembered = plan_module._least_waste_plan.__wrapped__
     plan = benchmark(not_remembered, nivolumab.presentations, Decimal(100_000))
     assert plan.labeled_mg == 100_000
+
+
+def test_bench_keystroke_to_lines_and_note(benchmark: BenchmarkFixture, qtbot: QtBot) -> None:
+    """One key typed into doseInput until the lines table and the note are updated."""
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.drug_selector.select("atezolizumab")
+    dose = window.order_form.inputs["dose"]
+    qtbot.keyClicks(dose, "105")
+    keys = itertools.cycle([Qt.Key.Key_0, Qt.Key.Key_Backspace])  # 1050, 105, 1050, ...
+
+    def keystroke() -> None:
+        qtbot.keyClick(dose, next(keys))
+
+    benchmark(keystroke)
+    assert window.results.lines.rowCount() == 2
+    assert "J9022" in window.results.snippet.toPlainText()
+    window.close()
