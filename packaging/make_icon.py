@@ -1,6 +1,6 @@
 """Draw the DoseUnits icon (a vial, part given, part discarded) as PNGs in resources/icons.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/make_icon.py
+QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/make_icon.py
 """
 
 from __future__ import annotations
