@@ -45,8 +45,11 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 
 def main(runs: int) -> int:
     with tempfile.TemporaryDirectory() as home:
+        # A real install has bytecode caches (pip writes them; a frozen bundle carries
+        # them), so let the warm-up runs write them even where this shell forbids it.
+        base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env = {
-            **os.environ,
+            **base,
             "QT_QPA_PLATFORM": "offscreen",
             "QT_LOGGING_RULES": "qt.qpa.*=false",
             "DOSEUNITS_EXIT_AFTER_START": "1",
