@@ -155,3 +155,20 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )  # fmt: skip
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
+
+
+def test_site_catalog_in_the_config_folder_is_picked_up(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "config" / "catalog"  # DOSEUNITS_CONFIG_DIR points at tmp/config
+    folder.mkdir(parents=True)
+    (folder / "site.toml").write_text(
+        '[[drug]]\nid = "site-drug"\nname = "Site drug"\nhcpcs = "J9999"\n'
+        'descriptor = "Site drug, 5 mg"\nbilling_unit_mg = "5"\nverified = false\n'
+        'source = "site pharmacy"\n[[drug.presentation]]\nndc = "99999-0001-01"\n'
+        'strength_mg = "100"\nvolume_ml = "10"\ncontainer = "multi-dose"\n',
+        encoding="utf-8",
+    )
+    result = calc_json(capsys, "--drug", "site-drug", "--dose", "42")
+    assert [(line["modifiers"], line["units"]) for line in result["lines"]] == [([], 9)]
+    assert any("Unverified catalog facts" in w for w in result["warnings"])
