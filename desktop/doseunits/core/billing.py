@@ -129,16 +129,28 @@ class BillingResult:
             f"{self.admin_units} x {fmt(unit)} mg already billed) / {fmt(unit)} mg, "
             f"rounded down, = {self.jw_units}."
         )
-        if self.jw_units:
+        payer = self.order.payer
+        if self.jw_units and payer.jw_billable:
             steps.append(f"JW line: {self.jw_units} units discarded, on its own line.")
+        elif self.jw_units:
+            steps.append(
+                f"{payer.name} does not pay for discarded drug: the {self.jw_units} units "
+                "are documented in the note but get no JW line."
+            )
         elif self.jz:
             steps.append("Nothing billable discarded: JZ on the administered line.")
-        else:
+        elif self.order.date_of_service < rules.JZ_EFFECTIVE:
             steps.append(
                 "Nothing billable discarded; no JZ because the date of service "
                 f"{self.order.date_of_service.isoformat()} is before "
                 f"{rules.JZ_EFFECTIVE.isoformat()}."
             )
+        else:
+            steps.append(f"Nothing billable discarded; {payer.name} does not require JZ.")
+        if self.order.acquired_340b:
+            steps.append(f"340B-acquired drug: {payer.modifier_340b} on every line.")
+        if payer.line_per_ndc:
+            steps.append(f"{payer.name}: one claim line per NDC.")
         return tuple(steps)
 
     @property
@@ -213,6 +225,7 @@ def compute(order: DoseOrder) -> BillingResult:
     single_dose_mg = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), ZERO)
     jw_units = rules.discarded_units(single_dose_mg, admin_units, unit) if single_dose_mg else 0
     jz = rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0)
+    jz = jz and order.payer.jz_required
     if order.date_of_service < rules.JW_REQUIRED and jw_units:
         warnings.append(
             Warning(
@@ -245,7 +258,7 @@ def compute(order: DoseOrder) -> BillingResult:
         admin_units=admin_units,
         jw_units=jw_units,
         jz=jz,
-        lines=_claim_lines(drug, uses, admin_units, jw_units, jz),
+        lines=_claim_lines(order, uses, admin_units, jw_units, jz),
         warnings=tuple(warnings),
     )
 
@@ -332,18 +345,51 @@ def _allocate(plan: VialPlan, amount: Decimal) -> tuple[VialUse, ...]:
 
 
 def _claim_lines(
-    drug: Drug, uses: tuple[VialUse, ...], admin_units: int, jw_units: int, jz: bool
+    order: DoseOrder, uses: tuple[VialUse, ...], admin_units: int, jw_units: int, jz: bool
 ) -> tuple[ClaimLine, ...]:
-    """One line per HCPCS and modifier (units summed), each NDC with its own quantity."""
+    """One line per HCPCS and modifier (units summed), each NDC with its own quantity;
+    the payer decides JW, JZ, 340B and whether each NDC gets a line of its own.
+    """
+    payer = order.payer
+    extra = (payer.modifier_340b,) if order.acquired_340b else ()
+    hcpcs = order.drug.hcpcs
     administered = _ndc_quantities((u.presentation.ndc, u.administered_ml) for u in uses)
-    modifiers = ("JZ",) if jz else ()
-    lines = [ClaimLine("administered", drug.hcpcs, modifiers, admin_units, administered)]
-    if jw_units:
+    lines = [ClaimLine("administered", hcpcs, ("JZ", *extra) if jz else extra, admin_units,
+                       administered)]  # fmt: skip
+    if jw_units and payer.jw_billable:
         discarded = _ndc_quantities(
             (u.presentation.ndc, u.left_ml) for u in uses if u.presentation.single_dose
         )
-        lines.append(ClaimLine("discarded", drug.hcpcs, ("JW",), jw_units, discarded))
+        lines.append(ClaimLine("discarded", hcpcs, ("JW", *extra), jw_units, discarded))
+    if payer.line_per_ndc:
+        return tuple(split for line in lines for split in _per_ndc(line))
     return tuple(lines)
+
+
+def _per_ndc(line: ClaimLine) -> list[ClaimLine]:
+    """A line for each NDC, the units shared in proportion to its mL (largest remainder),
+    so the lines add up to exactly the units of the whole line.
+    """
+    if len(line.ndcs) < 2:
+        return [line]
+    shares = apportion(line.units, [q.quantity for q in line.ndcs])
+    split = [line._replace(units=n, ndcs=(q,)) for n, q in zip(shares, line.ndcs, strict=True)]
+    kept = [s for s in split if s.units]
+    for orphan in (s for s in split if not s.units):  # under one unit: report its NDC too
+        biggest = max(kept, key=lambda s: s.units)
+        kept[kept.index(biggest)] = biggest._replace(ndcs=biggest.ndcs + orphan.ndcs)
+    return kept
+
+
+def apportion(total: int, weights: list[Decimal]) -> list[int]:
+    """Whole numbers proportional to ``weights`` that add up to ``total`` (Hamilton)."""
+    whole = sum(weights, ZERO)
+    quotas = [total * w / whole for w in weights]
+    shares = [int(q) for q in quotas]
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    for index in order[: total - sum(shares)]:
+        shares[index] += 1
+    return shares
 
 
 def _ndc_quantities(pairs: Iterable[tuple[Ndc, Decimal]]) -> tuple[NdcQuantity, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ from doseunits.core.amounts import fmt
 from doseunits.core.errors import CatalogError, DoseUnitsError, InputError
 from doseunits.core.ndc import Ndc
 from doseunits.core.resources import resource
+from doseunits.core.tomlfile import read_toml
 
 Container = Literal["single-dose", "multi-dose"]
 _CONTAINERS: tuple[Container, ...] = ("single-dose", "multi-dose")
@@ -161,15 +161,7 @@ def load_default_catalog(site_files: Sequence[Path] = ()) -> Catalog:
 
 
 def _load_file(path: Path) -> list[Drug]:
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle, parse_float=Decimal)
-    except FileNotFoundError:
-        raise CatalogError(f"Catalog file {path} does not exist.") from None
-    except OSError as error:
-        raise CatalogError(f"Catalog file {path} can't be read ({error.strerror}).") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CatalogError(f"Catalog file {path} is not valid TOML: {error}.") from None
+    document = read_toml(path, "Catalog")
     tables = document.get("drug")
     if not isinstance(tables, list) or not tables:
         raise CatalogError(f"Catalog file {path} has no [[drug]] tables.")

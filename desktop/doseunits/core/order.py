@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from doseunits.core.catalog import Drug
 from doseunits.core.ndc import Ndc
+from doseunits.core.payers import MEDICARE_RULES, Payer
 from doseunits.core.plan import VialCount
 
 
@@ -51,3 +52,8 @@ class DoseOrder:
     administered_mg: Decimal | None = None
     vials: tuple[VialCount, ...] | None = None
     details: NoteDetails = field(default_factory=NoteDetails)
+    payer: Payer = MEDICARE_RULES
+    acquired_340b: bool = False  # adds the payer's 340B modifier (TB) to every line
+    # Set when the user accepted a site-policy rounding of this dose (the note says so).
+    rounded_from_mg: Decimal | None = None
+    rounding_percent: Decimal | None = None

@@ -111,3 +111,31 @@ def _shelf(presentations: tuple[Presentation, ...]) -> _Shelf:
     largest = strengths[0]
     swap_bounds = tuple(largest // math.gcd(s, largest) - 1 for s in strengths[1:])
     return _Shelf(ordered, scale, strengths, swap_bounds)
+
+
+def fullest_plan_within(presentations: Sequence[Presentation], dose_mg: Decimal) -> VialPlan | None:
+    """The most labeled amount <= ``dose_mg`` in whole vials (then fewest vials), or None.
+
+    The mirror of the least-waste plan, with the same swap bound on the smaller
+    strengths: it is the whole-vial dose just below an order, for dose rounding.
+    """
+    shelf = _shelf(tuple(presentations))
+    dose = math.floor(dose_mg * shelf.scale)
+    largest, *smaller = shelf.strengths
+    ranges = [
+        range(min(swap, dose // s) + 1) for swap, s in zip(shelf.swap_bounds, smaller, strict=True)
+    ]
+    best: tuple[int, int, tuple[int, ...]] | None = None
+    for counts in itertools.product(*ranges):
+        amount = sum(c * s for c, s in zip(counts, smaller, strict=True))
+        if amount > dose:
+            continue
+        big = (dose - amount) // largest
+        key = (-(amount + big * largest), big + sum(counts), (-big, *(-c for c in counts)))
+        if best is None or key < best:
+            best = key
+    if best is None or best[0] == 0:
+        return None
+    chosen = [VialCount(p, -c) for p, c in zip(shelf.ordered, best[2], strict=True) if c]
+    labeled = sum((v.labeled_mg for v in chosen), Decimal(0))
+    return VialPlan(tuple(chosen), labeled, sum(v.count for v in chosen))

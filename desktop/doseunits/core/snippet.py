@@ -53,6 +53,8 @@ def note_fields(result: BillingResult, catalog_date: str = "") -> dict[str, str]
         "descriptor": drug.descriptor + ("" if drug.verified else " (unverified)"),
         "billing_unit": fmt(drug.billing_unit_mg),
         "date_of_service": result.order.date_of_service.isoformat(),
+        "payer": result.order.payer.name
+        + (" (340B-acquired)" if result.order.acquired_340b else ""),
         "dose_basis": result.dose_basis,
         "ordered_mg": fmt(result.ordered_mg),
         "administered_mg": fmt(result.administered_mg),
@@ -63,7 +65,7 @@ def note_fields(result: BillingResult, catalog_date: str = "") -> dict[str, str]
         "vials": "\n".join(_vial_lines(result)),
         "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
         "warnings": _warnings_block(result),
-        "details": "\n".join(_detail_lines(result.order.details)),
+        "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
         "version": __version__,
         "catalog_date": catalog_date or "(unknown)",
     }
@@ -106,6 +108,17 @@ def _warnings_block(result: BillingResult) -> str:
     if not result.warnings:
         return "Warnings: none."
     return "Warnings:\n" + "\n".join(f"- {w.text}" for w in result.warnings)
+
+
+def _rounding_lines(result: BillingResult) -> list[str]:
+    order = result.order
+    if order.rounded_from_mg is None:
+        return []
+    within = f" (within {fmt(order.rounding_percent)}%)" if order.rounding_percent else ""
+    return [
+        f"Dose rounded from {fmt(order.rounded_from_mg)} mg to {fmt(result.ordered_mg)} mg "
+        f"per site policy{within}; prescriber approval is required by policy."
+    ]
 
 
 def _detail_lines(details: NoteDetails) -> list[str]:

@@ -1,0 +1,143 @@
+"""Payer profiles change the lines, never the arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, fixture_drug
+from doseunits.core.billing import BillingResult, apportion, compute
+from doseunits.core.catalog import Catalog
+from doseunits.core.errors import CatalogError, InputError
+from doseunits.core.order import DoseOrder
+from doseunits.core.payers import MEDICARE_RULES, Payer, load_default_payers, load_payers
+from doseunits.core.plan import VialCount
+
+PAYERS = load_default_payers()
+
+
+def lines(result: BillingResult) -> list[tuple[tuple[str, ...], int, list[str]]]:
+    return [(ln.modifiers, ln.units, [str(q.ndc) for q in ln.ndcs]) for ln in result.lines]
+
+
+def test_shipped_profiles() -> None:
+    ids = {p.id for p in PAYERS.payers}
+    assert {"medicare-part-b", "medicaid", "commercial", "commercial-no-waste"} <= ids
+    assert PAYERS.find("Medicare Part B") is PAYERS.find("medicare-part-b")
+    with pytest.raises(InputError, match="No payer profile 'aetna'"):
+        PAYERS.find("aetna")
+
+
+# The engine's worked examples under every profile: units never change.
+EXAMPLES: list[tuple[str, list[str], list[int], str, int, int]] = [
+    ("1", ["100"], [1], "95", 95, 5),
+    ("100", ["100"], [1], "70", 1, 0),
+    ("10", ["10"], [1], "7", 1, 0),
+    ("10", ["100"], [4], "400", 40, 0),
+    ("10", ["100"], [4], "305", 31, 9),
+]
+
+
+@pytest.mark.parametrize("payer", PAYERS.payers, ids=lambda p: p.id)
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_profile_on_the_worked_examples(
+    payer: Payer, example: tuple[str, list[str], list[int], str, int, int]
+) -> None:
+    unit, strengths, counts, dose, admin, jw = example
+    drug = fixture_drug(unit, strengths)
+    vials = tuple(VialCount(p, n) for p, n in zip(drug.presentations, counts, strict=True))
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(dose), vials=vials, payer=payer))
+    assert (result.admin_units, result.jw_units) == (admin, jw)  # the arithmetic
+    modifiers = [ln.modifiers for ln in result.lines]
+    assert modifiers[0] == (("JZ",) if not jw and payer.jz_required else ())
+    assert (("JW",) in modifiers) == bool(jw and payer.jw_billable)
+    assert sum(ln.units for ln in result.lines if ln.kind == "administered") == admin
+
+
+def test_no_waste_payer_documents_but_does_not_bill(catalog: Catalog) -> None:
+    drug = catalog.find("atezolizumab")
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(1050),
+                               payer=PAYERS.find("commercial-no-waste")))  # fmt: skip
+    assert lines(result) == [((), 105, ["50242-0917-01"])]
+    assert result.jw_units == 15
+    assert any("documented in the note but get no JW line" in s for s in result.steps)
+
+
+def test_340b_adds_tb_to_both_lines(catalog: Catalog) -> None:
+    drug = catalog.find("atezolizumab")
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(1050), acquired_340b=True))
+    assert [ln.modifiers for ln in result.lines] == [("TB",), ("JW", "TB")]
+    jz = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(1680), acquired_340b=True))
+    assert [ln.modifiers for ln in jz.lines] == [("JZ", "TB")]
+
+
+def test_medicaid_splits_lines_per_ndc_keeping_the_totals(catalog: Catalog) -> None:
+    drug = catalog.find("atezolizumab")
+    vials = tuple(VialCount(p, 1) for p in drug.presentations)
+    medicaid = PAYERS.find("medicaid")
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(2000), vials=vials, payer=medicaid))
+    assert lines(result) == [
+        ((), 120, ["50242-0917-01"]),  # 20 mL of 33.333: 120.0 of 200 units
+        ((), 80, ["50242-0918-01"]),
+        (("JW",), 4, ["50242-0918-01"]),
+    ]
+    medicare = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(2000), vials=vials))
+    assert sum(ln.units for ln in result.lines) == sum(ln.units for ln in medicare.lines)
+
+
+def test_medicaid_tiny_share_keeps_its_ndc_on_the_biggest_line(catalog: Catalog) -> None:
+    drug = catalog.find("nivolumab")
+    by_mg = {p.strength_mg: p for p in drug.presentations}
+    vials = (VialCount(by_mg[Decimal(240)], 4), VialCount(by_mg[Decimal(40)], 1))
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal("960.5"), vials=vials,
+                               payer=PAYERS.find("medicaid")))  # fmt: skip
+    units = [(ln.modifiers, ln.units) for ln in result.lines]
+    assert sum(u for m, u in units if not m) == 961
+    for line in result.lines:
+        assert line.units >= 1
+
+
+def test_apportion_is_exact() -> None:
+    assert apportion(200, [Decimal(20), Decimal("13.333")]) == [120, 80]
+    assert apportion(5, [Decimal(1), Decimal(1), Decimal(1)]) == [2, 2, 1]
+    assert apportion(1, [Decimal(99), Decimal(1)]) == [1, 0]
+
+
+def test_payer_is_named_in_the_note(catalog: Catalog) -> None:
+    from doseunits.core.snippet import load_template, render_note
+
+    result = compute(DoseOrder(catalog.find("atezolizumab"), TODAY, dose_mg=Decimal(1050),
+                               payer=PAYERS.find("medicaid"), acquired_340b=True))  # fmt: skip
+    assert "Payer profile: Medicaid (NDC lines required) (340B-acquired)" in render_note(
+        result, load_template()
+    )
+
+
+def test_site_payer_file_overrides_and_bad_files_are_named(tmp_path: Path) -> None:
+    site = tmp_path / "config" / "payers"
+    site.mkdir(parents=True)
+    (site / "ours.toml").write_text(
+        '[[payer]]\nid = "commercial"\nname = "Acme Health"\njw_billable = false\n'
+        "jz_required = true\nline_per_ndc = false\nndc_required = true\n"
+        'modifier_340b = "UD"\nsource = "contract 2026"\n',
+        encoding="utf-8",
+    )
+    payers = load_default_payers()
+    assert payers.find("commercial").name == "Acme Health"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        (site / "ours.toml").read_text(encoding="utf-8")
+        .replace('"commercial"', '"x"').replace("jw_billable = false", 'jw_billable = "yes"'),
+        encoding="utf-8",
+    )  # fmt: skip
+    with pytest.raises(CatalogError, match=r"bad.toml, payer 'x', key 'jw_billable': must be"):
+        load_payers([bad])
+
+
+def test_default_order_uses_medicare_rules(catalog: Catalog) -> None:
+    result = compute(DoseOrder(catalog.find("atezolizumab"), dt.date(2026, 1, 5),
+                               dose_mg=Decimal(1050)))  # fmt: skip
+    assert result.order.payer == MEDICARE_RULES
