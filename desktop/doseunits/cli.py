@@ -60,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="a site catalog file that adds drugs or overrides them by id",
     )  # fmt: skip
     calc.add_argument("--template", type=Path, metavar="FILE", help="a site note template")
+    calc.add_argument(
+        "--payer", metavar="NAME", help="payer profile id or name (default: medicare-part-b)"
+    )
+    calc.add_argument(
+        "--340b", dest="acquired_340b", action="store_true",
+        help="340B-acquired drug: the payer's 340B modifier (TB) on every line",
+    )  # fmt: skip
+    calc.add_argument(
+        "--round-within", metavar="PCT",
+        help="site rounding policy: suggest the nearest whole-vial dose within PCT percent "
+        "(shown, never applied)",
+    )  # fmt: skip
     calc.add_argument("--json", action="store_true", help="print one JSON object")
     for flag, what in (
         ("--preparer", "who prepared the dose"),
@@ -70,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         ("--biomarker", "biomarker result on file, e.g. 'PD-L1 on file'"),
     ):
         calc.add_argument(flag, default="", help=what)
+    scan = commands.add_parser("scan", help="read a vial's GS1 barcode: NDC, lot, expiry")
+    scan.add_argument("string", help="the scanned text (GS separator as \\x1d or a real ASCII 29)")
+    scan.add_argument("--catalog", action="append", default=[], type=Path, metavar="FILE")
+    scan.add_argument("--json", action="store_true", help="print one JSON object")
+    audit = commands.add_parser("audit", help="check billed units and JW/JZ in a claims CSV")
+    audit.add_argument("input", type=Path, metavar="IN.csv", help="claims to check, one a row")
+    audit.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.csv",
+                       help="the report: each row with what the rules expect, status, reason")  # fmt: skip
+    audit.add_argument("--catalog", action="append", default=[], type=Path, metavar="FILE",
+                       help="a site catalog file that adds drugs or overrides them by id")  # fmt: skip
     return parser
 
 
@@ -82,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_self_test()
         if args.command == "calc":
             return _calc(args)
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "audit":
+            return _audit(args)
     except DoseUnitsError as error:
         print(f"doseunits: {_sentence(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -94,6 +120,7 @@ def _calc(args: argparse.Namespace) -> int:
     # Imported here: the window's start-up does not need the command line's output code.
     from doseunits.core.billing import compute
     from doseunits.core.order import DoseOrder, NoteDetails
+    from doseunits.core.payers import MEDICARE_RULES, load_default_payers
     from doseunits.core.report import as_dict, as_text
     from doseunits.core.snippet import load_template, render_note
     from doseunits.core.vialspec import parse_vials
@@ -109,6 +136,8 @@ def _calc(args: argparse.Namespace) -> int:
         max_dose_mg=_number(args.max_dose, "The maximum dose (--max-dose, mg)", "max_dose"),
         administered_mg=_number(args.administered, "The administered amount", "administered"),
         vials=tuple(parse_vials(args.vial, drug, catalog)) if args.vial else None,
+        payer=load_default_payers().find(args.payer) if args.payer else MEDICARE_RULES,
+        acquired_340b=args.acquired_340b,
         details=NoteDetails(
             preparer=args.preparer,
             witness=args.witness,
@@ -121,12 +150,62 @@ def _calc(args: argparse.Namespace) -> int:
     result = compute(order)
     reviewed = catalog.reviewed.isoformat() if catalog.reviewed else ""
     snippet = render_note(result, load_template(args.template), reviewed)
+    suggestion = None
+    if args.round_within is not None:
+        from doseunits.core.rounding import suggest_rounding
+
+        percent = to_decimal(args.round_within, "The rounding threshold (--round-within)")
+        suggestion = suggest_rounding(drug, result.ordered_mg, percent)
     if args.json:
         import json
 
-        print(json.dumps(as_dict(result, snippet), indent=2))
+        output = as_dict(result, snippet)
+        output["rounding_suggestion"] = (
+            {"rounded_mg": str(suggestion.rounded_mg), "text": suggestion.describe()}
+            if suggestion else None
+        )  # fmt: skip
+        print(json.dumps(output, indent=2))
     else:
         print(as_text(result, snippet), end="")
+        if suggestion:
+            print(f"\nDose rounding\n  {suggestion.describe()}")
+    return 0
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from doseunits.core.scan import GROUP_SEPARATOR, parse_scan
+
+    catalog = load_catalog(args.catalog)
+    # A shell can't easily hold ASCII 29, so the two-character text \x1d stands for it.
+    text = args.string.replace("\\x1d", GROUP_SEPARATOR)
+    scan = parse_scan(text, catalog)
+    fields = {
+        "gtin": scan.gtin,
+        "ndc": str(scan.ndc) if scan.ndc else None,
+        "drug": scan.drug.id if scan.drug else None,
+        "lot": scan.lot or None,
+        "expiry": scan.expiry.isoformat() if scan.expiry else None,
+        "serial": scan.serial or None,
+        "expired": scan.expired_on(dt.date.today()),
+    }
+    if args.json:
+        import json
+
+        print(json.dumps(fields, indent=2))
+        return 0
+    for key, value in fields.items():
+        print(f"{key:<8}{'' if value is None else value}")
+    if scan.ndc is None:
+        where = f"NDC {scan.ndc10}" if scan.ndc10 else "this GTIN (not an NDC)"
+        print(f"note    {where} is not in the catalog")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from doseunits.core.audit import audit_file
+
+    counts = audit_file(args.input, args.output, load_catalog(args.catalog))
+    print(f"{counts.summary()}; report written to {args.output}")
     return 0
 
 
