@@ -40,10 +40,20 @@ def jz_case(window: MainWindow) -> None:
     window.order_form.inputs["dose"].setText("480")
 
 
+def station(window: MainWindow) -> None:
+    """A scanned vial, a 340B Medicaid claim, and the site's rounding suggestion."""
+    window.billing.select_payer("medicaid")
+    window.billing.acquired_340b.setChecked(True)
+    window.billing.rounding.setValue(10)
+    window.handle_scan("]d2010035024291701817270630102B1234\x1d21SN0042")
+    window.order_form.inputs["dose"].setText("1150")
+
+
 ORDERS: dict[str, Callable[[MainWindow], None]] = {
     "atezolizumab-1050mg": atezolizumab,
     "sacituzumab-10mg-per-kg": sacituzumab,
     "nivolumab-480mg-jz": jz_case,
+    "station-scan-medicaid-340b-rounding": station,
 }
 
 
@@ -57,6 +67,8 @@ def main(folder: Path) -> int:
     window.show()
     for name, drive in ORDERS.items():
         window.new_order()
+        window.billing.select_payer("medicare-part-b")
+        window.billing.rounding.setValue(0)
         drive(window)
         settle(app)
         screen = window.screen()

@@ -7,6 +7,7 @@ The README reports the medians; no test here asserts a time (machines are shared
 
 from __future__ import annotations
 
+import io
 import itertools
 from decimal import Decimal
 
@@ -14,8 +15,10 @@ from PySide6.QtCore import Qt
 from pytest_benchmark.fixture import BenchmarkFixture
 from pytestqt.qtbot import QtBot
 
+from claims_helpers import claims_csv
 from conftest import TODAY
 from doseunits.core import plan as plan_module
+from doseunits.core.audit import AuditCounts, audit_rows, open_report
 from doseunits.core.billing import compute
 from doseunits.core.catalog import Catalog
 from doseunits.core.order import DoseOrder
@@ -77,3 +80,25 @@ def test_bench_keystroke_to_lines_and_note(benchmark: BenchmarkFixture, qtbot: Q
     assert window.results.lines.rowCount() == 2
     assert "J9022" in window.results.snippet.toPlainText()
     window.close()
+
+
+def test_bench_audit_20000_rows(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
+    """The batch claim audit, 20,000 varied rows through csv in memory (target >= 50,000/s).
+
+    A fresh Auditor each round, so its caches start cold as in a real run.
+    """
+    rows = 20_000
+    text = claims_csv(rows)
+
+    def audit() -> AuditCounts:
+        reader, writer = open_report(io.StringIO(text), io.StringIO())
+        return audit_rows(reader, writer, catalog)
+
+    counts = benchmark.pedantic(audit, rounds=7, warmup_rounds=1)
+    assert counts.rows == rows
+    assert counts.ok > rows * 0.8
+    assert counts.mismatch > 0
+    assert counts.error > 0
+    stats = getattr(benchmark, "stats", None)
+    if stats is not None:
+        benchmark.extra_info["rows_per_second"] = round(rows / stats.stats.median)

@@ -88,10 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="print one JSON object")
     audit = commands.add_parser("audit", help="check billed units and JW/JZ in a claims CSV")
     audit.add_argument("input", type=Path, metavar="IN.csv", help="claims to check, one a row")
-    audit.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.csv",
-                       help="the report: each row with what the rules expect, status, reason")  # fmt: skip
-    audit.add_argument("--catalog", action="append", default=[], type=Path, metavar="FILE",
-                       help="a site catalog file that adds drugs or overrides them by id")  # fmt: skip
+    audit.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT.csv",
+        help="the report: each row with what the rules expect, a status and a reason",
+    )  # fmt: skip
+    audit.add_argument(
+        "--catalog", action="append", default=[], type=Path, metavar="FILE",
+        help="a site catalog file that adds drugs or overrides them by id",
+    )  # fmt: skip
     return parser
 
 
@@ -202,7 +206,7 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from doseunits.core.audit import audit_file
+    from doseunits.core.audit_job import audit_file
 
     counts = audit_file(args.input, args.output, load_catalog(args.catalog))
     print(f"{counts.summary()}; report written to {args.output}")

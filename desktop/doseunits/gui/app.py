@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from doseunits.core.catalog import load_default_catalog
+from doseunits.core.payers import load_default_payers
 from doseunits.core.resources import resource
 from doseunits.core.site import APP_NAME, config_dir, data_dir, site_catalog_files
 from doseunits.core.snippet import load_template
@@ -43,7 +44,7 @@ def build_main_window() -> MainWindow:
     log_to_file()
     application()
     catalog = load_default_catalog(site_catalog_files())
-    return MainWindow(catalog, load_template(), settings())
+    return MainWindow(catalog, load_template(), settings(), load_default_payers())
 
 
 def log_to_file() -> None:

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
+_PREFIX = {ERROR: "Error: ", WARNING: "Check: ", INFO: ""}
 
 
 class FieldMessage(QLabel):
@@ -19,9 +21,14 @@ class FieldMessage(QLabel):
 
     def show_message(self, kind: str, text: str) -> None:
         self.kind = kind
-        self.setText(("Error: " if kind == ERROR else "Check: ") + text)
+        self.setText(_PREFIX[kind] + text)
         # Colours are mixed with the palette's text colour, so dark mode stays readable.
         base = self.palette().color(QPalette.ColorRole.WindowText)
+        if kind == INFO:
+            self.setStyleSheet("")
+            self.setAccessibleName(self.text())
+            self.show()
+            return
         accent = QColor("#c62828") if kind == ERROR else QColor("#b26a00")
         if base.lightness() > 128:  # light text: a dark theme
             accent = accent.lighter(170)

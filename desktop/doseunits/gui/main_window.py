@@ -16,6 +16,7 @@ from string import Template
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -34,12 +35,18 @@ from doseunits.core.billing import BillingResult, compute
 from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.order import DoseOrder
+from doseunits.core.payers import PayerList
+from doseunits.core.rounding import RoundingSuggestion, suggest_rounding
+from doseunits.core.scan import parse_scan
 from doseunits.core.snippet import render_note
+from doseunits.gui.billing_options import BillingOptions
 from doseunits.gui.drug_selector import DrugSelector
-from doseunits.gui.field_message import ERROR, WARNING, FieldMessage
+from doseunits.gui.field_message import ERROR, INFO, WARNING, FieldMessage
 from doseunits.gui.note_details import NoteDetailsForm
 from doseunits.gui.order_form import NUMBER_FIELDS, OrderForm
 from doseunits.gui.results_panel import ResultsPanel
+from doseunits.gui.rounding_banner import RoundingBanner
+from doseunits.gui.scan_catcher import ScanCatcher
 from doseunits.gui.vial_picture import VialPicture
 from doseunits.gui.vial_table import VialPanel
 
@@ -60,7 +67,12 @@ class MainWindow(QMainWindow):
     """
 
     def __init__(
-        self, catalog: Catalog, template: Template, settings: QSettings, engine: Engine = compute
+        self,
+        catalog: Catalog,
+        template: Template,
+        settings: QSettings,
+        payers: PayerList,
+        engine: Engine = compute,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -69,6 +81,8 @@ class MainWindow(QMainWindow):
         self.template = template
         self.settings = settings
         self.engine = engine
+        self.payers = payers
+        self.accepted_rounding: RoundingSuggestion | None = None
         self.result: BillingResult | None = None
         self.snippet_text = ""
         self.unexpected_errors = 0
@@ -104,6 +118,9 @@ class MainWindow(QMainWindow):
         self.order_form = OrderForm()
         order_box = QGroupBox("Order")
         QVBoxLayout(order_box).addWidget(self.order_form)
+        self.billing = BillingOptions(self.payers)
+        billing_box = QGroupBox("Billing")
+        QVBoxLayout(billing_box).addWidget(self.billing)
         self.vials = VialPanel()
         vial_box = QGroupBox("Vials opened")
         QVBoxLayout(vial_box).addWidget(self.vials)
@@ -113,7 +130,7 @@ class MainWindow(QMainWindow):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        for box in (drug_box, order_box, vial_box, note_box):
+        for box in (drug_box, order_box, billing_box, vial_box, note_box):
             left_layout.addWidget(box)
         left_layout.addStretch()
         scroll = QScrollArea()
@@ -126,6 +143,8 @@ class MainWindow(QMainWindow):
         self.export_message = FieldMessage("exportMessage")
         right = QWidget()
         right_layout = QVBoxLayout(right)
+        self.rounding_banner = RoundingBanner()
+        right_layout.addWidget(self.rounding_banner)
         top = QHBoxLayout()
         top.addWidget(self.picture, 1)
         top.addWidget(self.results.amounts_box)
@@ -152,6 +171,14 @@ class MainWindow(QMainWindow):
         self.order_form.changed.connect(self.recompute)
         self.vials.changed.connect(self.recompute)
         self.note_form.changed.connect(self.recompute)
+        self.billing.changed.connect(self.recompute)
+        self.rounding_banner.accepted.connect(self.accept_rounding)
+        self.vials.scan.returnPressed.connect(self._scan_field_entered)  # typed by hand
+        self.scan_catcher = ScanCatcher(self, self.vials.scan)
+        self.scan_catcher.scanned.connect(self.handle_scan)
+        application = QApplication.instance()
+        if application is not None:
+            application.installEventFilter(self.scan_catcher)
         self.setTabOrder(self.drug_selector, self.order_form.flat)
 
     def _buttons(self) -> QHBoxLayout:
@@ -182,6 +209,22 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Save note as text…", "Ctrl+S", self.save_note)
         self._action(file_menu, "&Print note…", "Ctrl+P", self.print_note)
         self._action(file_menu, "Save note as P&DF…", "Ctrl+Shift+P", self.save_pdf)
+        file_menu.addSeparator()
+        # Order history and claim audit (issue 6); their dialogs load on first use.
+        from doseunits.gui.order_history import OrderHistory
+
+        self.order_history = OrderHistory(self)
+        file_menu.addAction(self.order_history.keep_action)
+        self._action(file_menu, "Order &history…", "Ctrl+H", self.order_history.show_dialog)
+
+        def audit_claims() -> None:
+            from doseunits.gui.audit_dialog import AuditDialog
+
+            dialog = AuditDialog(self.catalog, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.show()
+
+        self._action(file_menu, "&Audit claims…", None, audit_claims)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -245,9 +288,55 @@ class MainWindow(QMainWindow):
             self.report_unexpected(error)
             return self._show(None)
         self.vials.show_plan(result.plan if result.plan_proposed else None)
+        self.rounding_banner.show_suggestion(self._suggestion(result))
         for warning in result.warnings:
             self._message(warning.field, WARNING, warning.text)
         return self._show(result, snippet)
+
+    def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
+        percent = self.billing.rounding_percent
+        if self.accepted_rounding is not None or not percent:
+            return None
+        return suggest_rounding(result.drug, result.ordered_mg, percent)
+
+    def accept_rounding(self, suggestion: RoundingSuggestion) -> None:
+        """Only here does a rounded dose replace the order, and the note will say so."""
+        self.accepted_rounding = suggestion
+        self.order_form.flat.setChecked(True)
+        self.order_form.inputs["dose"].setText(fmt(suggestion.rounded_mg))
+
+    def _scan_field_entered(self) -> None:
+        self.handle_scan(self.vials.scan.text())
+        self.vials.scan.clear()
+
+    def handle_scan(self, text: str) -> None:
+        """A vial scanned: select its drug, add one vial with its lot and expiry.
+
+        An expired vial, an NDC the catalog doesn't know or a bad scan changes nothing.
+        """
+        message = self.vials.scan_message
+        try:
+            scan = parse_scan(text, self.catalog)
+        except InputError as error:
+            message.show_message(ERROR, f"{error} Nothing was changed.")
+            return
+        if scan.drug is None or scan.presentation is None:
+            what = f"NDC {scan.ndc10}" if scan.ndc10 else f"GTIN {scan.gtin} (not an NDC)"
+            message.show_message(ERROR, f"{what} is not in the catalog. Nothing was changed.")
+            return
+        day = self.order_form.date_of_service()
+        if scan.expired_on(day):
+            message.show_message(
+                ERROR,
+                f"This vial (NDC {scan.ndc}, lot {scan.lot or 'unknown'}) expired on "
+                f"{scan.expiry}, before the date of service {day}. Nothing was changed.",
+            )
+            return
+        current = self.drug_selector.current_drug()
+        if current is None or current.id != scan.drug.id:
+            self.drug_selector.select(scan.drug.id)
+        self.vials.add_scanned(scan.presentation.ndc, scan.lot, scan.expiry)
+        message.show_message(INFO, f"Added 1 vial: NDC {scan.ndc}, lot {scan.lot or '-'}.")
 
     def _has_dose(self) -> bool:
         fields = ("dose_per_kg", "weight") if self.order_form.weight_based else ("dose",)
@@ -261,6 +350,9 @@ class MainWindow(QMainWindow):
             return to_decimal(text, NUMBER_LABELS[field], field) if text else None
 
         weight_based = form.weight_based
+        rounding = self.accepted_rounding
+        if rounding and (weight_based or form.text("dose").strip() != fmt(rounding.rounded_mg)):
+            rounding = self.accepted_rounding = None  # the dose was edited after accepting
         details = dataclasses.replace(self.note_form.details(), vials=self.vials.details())
         return DoseOrder(
             drug=drug,
@@ -272,6 +364,10 @@ class MainWindow(QMainWindow):
             administered_mg=number("administered"),
             vials=self.vials.counts(),
             details=details,
+            payer=self.billing.current_payer(),
+            acquired_340b=self.billing.acquired_340b.isChecked(),
+            rounded_from_mg=rounding.ordered_mg if rounding else None,
+            rounding_percent=rounding.threshold_percent if rounding else None,
         )
 
     def _show(self, result: BillingResult | None, snippet: str = "") -> None:
@@ -333,6 +429,7 @@ class MainWindow(QMainWindow):
         if self.snippet_text:
             export.copy_to_clipboard(self.snippet_text)
             self.statusBar().showMessage("Note copied to the clipboard.", 5000)
+            self.order_history.order_finished()  # order history (issue 6): a finished order
 
     def save_note(self) -> None:
         from doseunits.gui import export
@@ -351,6 +448,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.statusBar().showMessage(f"Note saved to {path}.", 8000)
+        self.order_history.order_finished()  # order history (issue 6): a finished order
 
     def print_note(self) -> None:
         from doseunits.gui import export
@@ -361,6 +459,7 @@ class MainWindow(QMainWindow):
         if printer is not None:
             export.print_note(printer, self.snippet_text, self._title())  # type: ignore[arg-type]
             self.statusBar().showMessage("Note sent to the printer.", 5000)
+            self.order_history.order_finished()  # order history (issue 6): a finished order
 
     def save_pdf(self) -> None:
         from doseunits.gui import export
@@ -371,14 +470,20 @@ class MainWindow(QMainWindow):
         if path is not None:
             export.print_note(export.pdf_printer(path), self.snippet_text, self._title())
             self.statusBar().showMessage(f"Note saved as PDF to {path}.", 8000)
+            self.order_history.order_finished()  # order history (issue 6): a finished order
 
     def new_order(self) -> None:
-        for widget in (self.order_form, self.vials, self.note_form, self.drug_selector):
+        for widget in (self.order_form, self.vials, self.note_form, self.drug_selector,
+                       self.billing):  # fmt: skip
             widget.blockSignals(True)
         self.order_form.clear()
         self.vials.clear()
         self.note_form.clear_order()
-        for widget in (self.order_form, self.vials, self.note_form, self.drug_selector):
+        self.billing.acquired_340b.setChecked(False)
+        self.accepted_rounding = None
+        self.vials.scan_message.clear_message()
+        for widget in (self.order_form, self.vials, self.note_form, self.drug_selector,
+                       self.billing):  # fmt: skip
             widget.blockSignals(False)
         self.recompute()
         self.order_form.inputs["dose"].setFocus()
@@ -421,11 +526,19 @@ class MainWindow(QMainWindow):
         for field in ("site", "preparer"):
             value = self.settings.value(f"note/{field}", "")
             self.note_form.inputs[field].setText(str(value or ""))
+        self.billing.select_payer(str(self.settings.value("billing/payer", "") or ""))
+        try:
+            percent = int(str(self.settings.value("policy/rounding_percent", 0) or 0))
+        except ValueError:
+            percent = 0
+        self.billing.rounding.setValue(percent)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         for field in ("site", "preparer"):
             self.settings.setValue(f"note/{field}", self.note_form.inputs[field].text())
+        self.settings.setValue("billing/payer", self.billing.current_payer().id)
+        self.settings.setValue("policy/rounding_percent", self.billing.rounding.value())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

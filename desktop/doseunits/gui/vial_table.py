@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -70,11 +71,23 @@ class VialPanel(QWidget):
         self.unverified_note.setWordWrap(True)
         self.unverified_note.hide()
         self.message = FieldMessage("vialTableMessage")
+        self.scan = QLineEdit()
+        self.scan.setObjectName("scanInput")
+        self.scan.setAccessibleName("Vial barcode scan")
+        self.scan.setPlaceholderText("Scan a vial here (or anywhere in the window)")
+        self.scan_message = FieldMessage("scanMessage")
+        scan_row = QHBoxLayout()
+        scan_label = QLabel("Sc&an")
+        scan_label.setBuddy(self.scan)
+        scan_row.addWidget(scan_label)
+        scan_row.addWidget(self.scan, 1)
         buttons = QHBoxLayout()
         buttons.addStretch()
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(scan_row)
+        layout.addWidget(self.scan_message)
         layout.addWidget(self.table)
         layout.addWidget(self.unverified_note)
         layout.addWidget(self.message)
@@ -148,6 +161,30 @@ class VialPanel(QWidget):
         for presentation, spin in zip(self._presentations, self._spins, strict=True):
             if presentation.ndc == ndc:
                 spin.setValue(count)
+
+    def add_scanned(self, ndc: Ndc, lot: str, expiry: dt.date | None) -> None:
+        """One scanned vial: counts become as-opened, lot and expiry go on its row."""
+        row = next(i for i, p in enumerate(self._presentations) if p.ndc == ndc)
+        self._filling = True
+        if not self.edited:  # the first scan replaces the proposed plan with real vials
+            for spin in self._spins:
+                spin.setValue(0)
+        self._spins[row].setValue(self._spins[row].value() + 1)
+        lots = [t for t in self._cell(row, LOT).split(", ") if t]
+        if lot and lot not in lots:
+            lots.append(lot)
+        self._set_cell(row, LOT, ", ".join(lots))
+        known = self._cell(row, EXPIRY)
+        if expiry and (not known or expiry.isoformat() < known):
+            self._set_cell(row, EXPIRY, expiry.isoformat())  # the earliest expiry counts
+        self._filling = False
+        self.edited = True
+        self.changed.emit()
+
+    def _set_cell(self, row: int, column: int, text: str) -> None:
+        item = self.table.item(row, column)
+        if item is not None:
+            item.setText(text)
 
     def counts(self) -> tuple[VialCount, ...] | None:
         """The typed counts, or None while they follow the plan."""

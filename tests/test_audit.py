@@ -1,0 +1,282 @@
+"""The batch claim audit: `doseunits audit IN.csv -o OUT.csv` and its core API."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import fixture_drug
+from doseunits.cli import main
+from doseunits.core.audit import (
+    ADDED_COLUMNS,
+    CHECK_EVERY,
+    AuditCounts,
+    AuditError,
+    audit_rows,
+    open_report,
+)
+from doseunits.core.audit_job import audit_file, count_rows
+from doseunits.core.billing import compute
+from doseunits.core.catalog import Catalog
+from doseunits.core.order import DoseOrder
+from doseunits.core.vialspec import parse_vial
+
+HEADER = "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
+ATEZO_OK = "2026-11-28,atezolizumab,1050,1200x1,105,,15"
+
+# (row, status, reason or a part of it, expected units, modifier, JW units)
+ROWS = [
+    (ATEZO_OK, "ok", "", "105", "", "15"),
+    ("2026-11-28,atezolizumab,1050,1200x1,105,,0", "mismatch",
+     "JW line missing: 15 units discarded not billed", "105", "", "15"),
+    ("2026-11-28,atezolizumab,1680,840x2,168,JZ,0", "ok", "", "168", "JZ", "0"),
+    ("2026-11-28,J9022,1680,840x2,168,,0", "mismatch",
+     "JZ missing: nothing billable was discarded", "168", "JZ", "0"),
+    ("2022-12-31,atezolizumab,1680,840x2,168,JZ,0", "mismatch",
+     "JZ billed for a date of service before 2023-01-01, when JZ did not exist yet",
+     "168", "", "0"),
+    ("2022-12-31,atezolizumab,1680,840x2,168,,", "ok", "", "168", "", "0"),
+    ("2026-11-28,atezolizumab,1050,1200x1,105,JZ,0", "mismatch",
+     "JZ billed but 15 units were discarded (bill a JW line)", "105", "", "15"),
+    ("2026-11-28,atezolizumab,1050,1200x1,105,JZ,15", "mismatch",
+     "JZ billed with a JW line; 15 units were discarded: drop JZ", "105", "", "15"),
+    ("2026-11-28,atezolizumab,1050,1200x1,100,,15", "mismatch",
+     "administered units billed 100, expected 105", "105", "", "15"),
+    ("2026-11-28,atezolizumab,1050,1200x1,105,,25", "mismatch",
+     "units exceed the labeled amount of the opened vials; JW units billed 25, expected 15",
+     "105", "", "15"),
+    ("2026-11-28,atezolizumab,1680,840x2,168,,4", "mismatch",
+     "units exceed the labeled amount of the opened vials; JW line billed for 4 units but "
+     "nothing billable was discarded; JZ missing: nothing billable was discarded",
+     "168", "JZ", "0"),
+    # 840 + 1200 mg opened for 1050 mg: 99 units discarded (payers may deny the waste).
+    ("2026-11-28,atezolizumab,1050,840x1;1200x1,105,,99", "ok", "", "105", "", "99"),
+    ("2026-11-28, atezolizumab ,1050.0,1200 x 1,105.0,jz ,", "mismatch",
+     "JZ billed but 15 units were discarded (bill a JW line)", "105", "", "15"),
+    # Errors: the row is reported, the run goes on.
+    ("2026-11-28,pembrolizumab,200,100x2,20,,0", "error", "No drug 'pembrolizumab' in the catalog",
+     "", "", ""),
+    ("2026-11-28,atezolizumab,abc,1200x1,105,,15", "error",
+     "administered_mg must be a number like 1050 (got 'abc')", "", "", ""),
+    ("2026-11-28,atezolizumab,-5,1200x1,105,,15", "error", "administered_mg must be above 0", "",
+     "", ""),
+    ("2026-02-30,atezolizumab,1050,1200x1,105,,15", "error",
+     "date_of_service must be a real date written YYYY-MM-DD (got '2026-02-30')", "", "", ""),
+    ("11/28/2026,atezolizumab,1050,1200x1,105,,15", "error", "YYYY-MM-DD", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,840x1,105,,15", "error",
+     "the opened vials hold 840 mg, less than the 1050 mg administered", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1200y1,105,,15", "error",
+     "Vial '1200y1' is not STRENGTH_MG[xCOUNT] or NDC[xCOUNT]", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1000x1,105,,15", "error",
+     "Atezolizumab (Tecentriq) has no 1000 mg vial", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,,105,,15", "error", "vials is empty", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1200x1,105.5,,15", "error",
+     "billed_units must be a whole number (got '105.5')", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1200x1,,,15", "error", "billed_units is empty", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1200x1,105,,-1", "error", "billed_jw_units can't be negative",
+     "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1200x1,105,JW,15", "error",
+     "billed_modifier must be empty or JZ (got 'JW')", "", "", ""),
+    ("2026-11-28,atezolizumab,1050,1200x1", "error",
+     "the row has fewer fields than the header; check its commas", "", "", ""),
+]  # fmt: skip
+
+
+def run(text: str, catalog: Catalog) -> tuple[AuditCounts, list[dict[str, str]]]:
+    out = io.StringIO()
+    reader, writer = open_report(io.StringIO(text), out)
+    counts = audit_rows(reader, writer, catalog)
+    return counts, list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+@pytest.mark.parametrize(("row", "status", "reason", "units", "modifier", "jw"), ROWS)
+def test_each_row(
+    catalog: Catalog, row: str, status: str, reason: str, units: str, modifier: str, jw: str
+) -> None:
+    _, [report] = run(f"{HEADER}\n{row}\n", catalog)
+    got = (report["status"], report["expected_units"], report["expected_modifier"],
+           report["expected_jw_units"])  # fmt: skip
+    assert got == (status, units, modifier, jw), report["reason"]
+    assert reason in report["reason"] if reason else report["reason"] == ""
+
+
+def test_a_file_of_good_wrong_and_malformed_rows(catalog: Catalog) -> None:
+    text = HEADER + ",claim_id\n" + "".join(f"{row},c{n}\n" for n, (row, *_) in enumerate(ROWS))
+    counts, report = run(text, catalog)
+    statuses = [status for _, status, *_ in ROWS]
+    assert counts == AuditCounts(len(ROWS), statuses.count("ok"), statuses.count("mismatch"),
+                                 statuses.count("error"), finished=True)  # fmt: skip
+    assert [r["status"] for r in report] == statuses
+    assert list(report[0]) == [*HEADER.split(","), "claim_id", *ADDED_COLUMNS]
+    assert report[0]["claim_id"] == "c0"  # extra columns are repeated
+    assert report[12]["drug"] == " atezolizumab "  # input repeated as it was
+
+
+def test_expected_values_are_the_engines(catalog: Catalog) -> None:
+    """The lean path agrees with billing.compute over many doses, vials and dates."""
+    drugs = [catalog.find(d) for d in ("atezolizumab", "sacituzumab-govitecan", "nivolumab")]
+    lines = [HEADER]
+    expected = []
+    doses = ("0.5", "7", "84", "179.9", "181", "725", "840", "1050", "1199.99", "1680")
+    dates = (dt.date(2022, 12, 31), dt.date(2026, 11, 28))
+    for drug, dose, day in itertools.product(drugs, doses, dates):
+        for vial in drug.presentations:
+            count = math.ceil(Decimal(dose) / vial.strength_mg)
+            spec = f"{vial.strength_mg}x{count}"
+            result = compute(DoseOrder(drug, day, dose_mg=Decimal(dose),
+                                       vials=(parse_vial(spec, drug),)))  # fmt: skip
+            jz = "JZ" if result.jz else ""
+            lines.append(f"{day},{drug.hcpcs},{dose},{spec},{result.admin_units},{jz},"
+                         f"{result.jw_units}")  # fmt: skip
+            expected.append((str(result.admin_units), jz, str(result.jw_units)))
+    counts, report = run("\n".join(lines) + "\n", catalog)
+    assert counts.ok == counts.rows == len(expected) > 100
+    got = [(r["expected_units"], r["expected_modifier"], r["expected_jw_units"]) for r in report]
+    assert got == expected
+
+
+def test_multi_dose_vials_carry_neither_jw_nor_jz() -> None:
+    drug = fixture_drug("10", ["420"], container="multi-dose")
+    catalog = Catalog((drug,))
+    text = f"{HEADER}\n2026-11-28,fixture,300,420x1,30,JZ,0\n2026-11-28,fixture,300,420x1,30,,0\n"
+    _, report = run(text, catalog)
+    assert [(r["status"], r["expected_modifier"], r["reason"]) for r in report] == [
+        ("mismatch", "", "JZ billed on multi-dose vials, which carry neither JW nor JZ"),
+        ("ok", "", ""),
+    ]
+
+
+def test_payer_profiles(catalog: Catalog) -> None:
+    text = (
+        f"{HEADER},payer\n"
+        f"{ATEZO_OK},medicare-part-b\n"
+        f"{ATEZO_OK},commercial-no-waste\n"
+        "2026-11-28,atezolizumab,1050,1200x1,105,,0,commercial-no-waste\n"
+        "2026-11-28,atezolizumab,1680,840x2,168,,0,Commercial\n"
+        f"{ATEZO_OK},Acme Health\n"
+        f"{ATEZO_OK},\n"
+    )
+    _, report = run(text, catalog)
+    assert [(r["payer"], r["status"], r["expected_jw_units"], r["reason"]) for r in report] == [
+        ("medicare-part-b", "ok", "15", ""),
+        ("commercial-no-waste", "mismatch", "0",
+         "JW line billed but Commercial (discarded drug not billable) does not pay for "
+         "discarded drug"),
+        ("commercial-no-waste", "ok", "0", ""),
+        ("Commercial", "ok", "0", ""),  # JZ not required by this contract template
+        ("Acme Health", "error", "", "No payer profile 'Acme Health'; known profiles: commercial, "
+         "commercial-no-waste, medicaid, medicare-part-b"),
+        ("", "ok", "15", ""),
+    ]  # fmt: skip
+
+
+def test_progress_and_stop_then_go_on(catalog: Catalog) -> None:
+    rows = CHECK_EVERY * 3 + 5
+    text = HEADER + "\n" + f"{ATEZO_OK}\n" * rows
+    out = io.StringIO()
+    reader, writer = open_report(io.StringIO(text), out)
+    seen: list[int] = []
+    counts = audit_rows(reader, writer, catalog, progress=lambda c: seen.append(c.rows),
+                        should_stop=lambda: True)  # fmt: skip
+    assert (counts.rows, counts.finished, seen) == (CHECK_EVERY, False, [CHECK_EVERY])
+    counts = audit_rows(reader, writer, catalog, progress=lambda c: seen.append(c.rows),
+                        counts=counts)  # fmt: skip
+    assert (counts.rows, counts.ok, counts.finished) == (rows, rows, True)
+    assert seen[-1] == rows
+    assert out.getvalue().count("\n") == rows + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty; it needs a header row with date_of_service, drug"),
+        ("a,b\n1,2\n", "has none of the audit's columns; its header needs date_of_service"),
+        (HEADER.replace(",billed_jw_units", "") + "\n", "lacks the column billed_jw_units;"),
+        (HEADER.replace("drug,", "") + "\n", "lacks the column drug;"),
+    ],
+)
+def test_bad_header_is_one_sentence(catalog: Catalog, text: str, message: str) -> None:
+    with pytest.raises(AuditError, match=message) as raised:
+        open_report(io.StringIO(text), io.StringIO(), "IN.csv")
+    assert str(raised.value).startswith("IN.csv ")
+    assert str(raised.value).count(". ") == 0
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "claims.csv"
+    source.write_text("\ufeff" + HEADER + "\n" + "\n".join(r for r, *_ in ROWS[:4]) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    target = tmp_path / "report.csv"
+    assert main(["audit", str(source), "-o", str(target)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"4 rows: 2 ok, 2 mismatch, 0 error; report written to {target}\n"
+    assert err == ""
+    with target.open(encoding="utf-8", newline="") as stream:
+        assert [r["status"] for r in csv.DictReader(stream)] == ["ok", "mismatch", "ok", "mismatch"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "report.csv"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "The input {source} can't be read (no such file or directory)."),
+        (b"a,b\n1,2\n", "{source} has none of the audit's columns"),
+        (b"date_of_service,drug\n\xff\xfe,x\n",
+         "{source} is not UTF-8 text; save it as CSV UTF-8."),
+        ((HEADER + "\n" + (ATEZO_OK + "\n") * 1000).encode() + b"2026-11-28,\xff\n",
+         "The input is not UTF-8 text after line "),
+    ],
+)  # fmt: skip
+def test_command_line_bad_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
+    source = tmp_path / "in.csv"
+    if content is not None:
+        source.write_bytes(content)
+    target = tmp_path / "out.csv"
+    assert main(["audit", str(source), "-o", str(target)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("doseunits: " + message.format(source=source)), err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != "in.csv"] == []
+
+
+def test_command_line_refuses_to_overwrite_the_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "\n" + ATEZO_OK + "\n", encoding="utf-8")
+    assert main(["audit", str(source), "-o", str(source)]) == 2
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert source.read_text(encoding="utf-8") == HEADER + "\n" + ATEZO_OK + "\n"
+
+
+def test_a_stopped_file_audit_leaves_no_report(tmp_path: Path, catalog: Catalog) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "\n" + f"{ATEZO_OK}\n" * (CHECK_EVERY * 2), encoding="utf-8")
+    target = tmp_path / "out.csv"
+    counts = audit_file(source, target, catalog, should_stop=lambda: True)
+    assert (counts.rows, counts.finished) == (CHECK_EVERY, False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert count_rows(source) == CHECK_EVERY * 2
+
+
+def test_rows_are_read_as_dict_reader_reads_them(catalog: Catalog) -> None:
+    """Blank lines skipped, extra fields dropped, an unreadable line an error row."""
+    huge = "x" * (csv.field_size_limit() + 1)
+    text = f"{HEADER}\n\n{ATEZO_OK},extra\n{ATEZO_OK[:11]}{huge}\n{ATEZO_OK}\n"
+    counts, report = run(text, catalog)
+    assert (counts.rows, counts.ok, counts.error) == (3, 2, 1)
+    assert [r["status"] for r in report] == ["ok", "error", "ok"]
+    assert "could not be read as CSV (field larger than field limit" in report[1]["reason"]
+    assert None not in report[0]
