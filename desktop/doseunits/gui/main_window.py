@@ -37,7 +37,6 @@ from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.order import DoseOrder
 from doseunits.core.payers import PayerList
 from doseunits.core.rounding import RoundingSuggestion, suggest_rounding
-from doseunits.core.scan import parse_scan
 from doseunits.core.snippet import render_note
 from doseunits.gui.billing_options import BillingOptions
 from doseunits.gui.drug_selector import DrugSelector
@@ -314,6 +313,8 @@ class MainWindow(QMainWindow):
 
         An expired vial, an NDC the catalog doesn't know or a bad scan changes nothing.
         """
+        from doseunits.core.scan import parse_scan  # biip's tables: ~150 ms, so on first scan
+
         message = self.vials.scan_message
         try:
             scan = parse_scan(text, self.catalog)
