@@ -17,8 +17,9 @@ from gui_helpers import line_rows, type_text
 
 NUMBER_FIELDS = ("dose", "dose_per_kg", "weight", "max_dose", "administered")
 typed = st.text(
-    # Keyboard text: the Basic Multilingual Plane (QTest types UTF-16 units one by one).
-    st.characters(blacklist_categories=("Cs", "Cc"), max_codepoint=0xFFFF)
+    # Keyboard text: assigned characters of the Basic Multilingual Plane (a line edit
+    # drops unassigned ones, so they could never reach the field).
+    st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Co"), max_codepoint=0xFFFF)
     | st.sampled_from("0123456789.-eE,+ "),
     max_size=12,
 )
@@ -78,7 +79,8 @@ def test_any_text_in_the_note_fields_and_the_drug_picker(
     qtbot: QtBot, window: MainWindow, text: str
 ) -> None:
     window.order_form.flat.setChecked(True)
-    window.order_form.inputs["dose"].setText("1050")
+    for name, edit in window.order_form.inputs.items():  # whatever the other test left
+        edit.setText("1050" if name == "dose" else "")
     for edit in window.note_form.inputs.values():
         edit.clear()
         type_text(edit, text)

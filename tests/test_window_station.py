@@ -20,6 +20,7 @@ def window(qtbot: QtBot) -> Iterator[MainWindow]:
     window = build_main_window()
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: window.scan_catcher_installed)  # installed after the first frame
     window.drug_selector.select("nivolumab")
     yield window
     window.close()

@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -175,9 +175,7 @@ class MainWindow(QMainWindow):
         self.vials.scan.returnPressed.connect(self._scan_field_entered)  # typed by hand
         self.scan_catcher = ScanCatcher(self, self.vials.scan)
         self.scan_catcher.scanned.connect(self.handle_scan)
-        application = QApplication.instance()
-        if application is not None:
-            application.installEventFilter(self.scan_catcher)
+        self.scan_catcher_installed = False
         self.setTabOrder(self.drug_selector, self.order_form.flat)
 
     def _buttons(self) -> QHBoxLayout:
@@ -541,6 +539,19 @@ class MainWindow(QMainWindow):
         self.settings.setValue("billing/payer", self.billing.current_payer().id)
         self.settings.setValue("policy/rounding_percent", self.billing.rounding.value())
         self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.scan_catcher_installed:
+            # After the first frame: a Python filter on every event of the application
+            # made the first paint ~90 ms slower (each new event class set up its enums).
+            QTimer.singleShot(0, self._install_scan_catcher)
+
+    def _install_scan_catcher(self) -> None:
+        application = QApplication.instance()
+        if application is not None and not self.scan_catcher_installed:
+            application.installEventFilter(self.scan_catcher)
+            self.scan_catcher_installed = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
