@@ -70,13 +70,13 @@ def test_copy_save_and_print_record_the_finished_order(
     enter_order(window)
     with qtbot.waitSignal(window.order_history.recorded) as copied:
         qtbot.mouseClick(window.copy_button, CLICK)
-    window.ask_save_path = lambda: tmp_path / "note.txt"
+    window.note_actions.ask_save_path = lambda: tmp_path / "note.txt"
     with qtbot.waitSignal(window.order_history.recorded):
         qtbot.mouseClick(window.save_button, CLICK)
-    window.ask_printer = lambda: pdf_printer(tmp_path / "printed.pdf")
+    window.note_actions.ask_printer = lambda: pdf_printer(tmp_path / "printed.pdf")
     with qtbot.waitSignal(window.order_history.recorded):
         qtbot.mouseClick(window.print_button, CLICK)
-    window.ask_save_path = lambda: None  # cancelled: not finished, not recorded
+    window.note_actions.ask_save_path = lambda: None  # cancelled: not finished, not recorded
     with qtbot.assertNotEmitted(window.order_history.recorded):
         qtbot.mouseClick(window.save_button, CLICK)
     store = window.order_history.store()
@@ -96,7 +96,7 @@ def test_history_view_search_reopen_reprint_copy_export(
 
     window.order_history.keep_action.setChecked(True)
     enter_order(window, "1680")
-    window.copy_note()
+    window.note_actions.copy()
     window.order_form.per_kg.setChecked(True)
     for name, text in (("dose_per_kg", "15"), ("weight", "95"), ("max_dose", "1200")):
         field(window, name).setText(text)
@@ -104,7 +104,7 @@ def test_history_view_search_reopen_reprint_copy_export(
     window.vials.set_count(Ndc.parse("50242-0917-01"), 0)
     window.order_form.date.setDate(QDate(2026, 11, 1))
     assert units(window) == [("", "120"), ("JW", "48")]
-    window.copy_note()
+    window.note_actions.copy()
 
     dialog = open_history(window)
     table = dialog.table
@@ -134,7 +134,7 @@ def test_history_view_search_reopen_reprint_copy_export(
     assert units(window) == [("", "120"), ("JW", "48")]
 
     pdf = tmp_path / "reprint.pdf"
-    window.ask_printer = lambda: pdf_printer(pdf)
+    window.note_actions.ask_printer = lambda: pdf_printer(pdf)
     qtbot.mouseClick(dialog.findChild(QPushButton, "reprintButton"), CLICK)
     assert pdf.stat().st_size > 1000
     qtbot.mouseClick(dialog.findChild(QPushButton, "copyHistoryNoteButton"), CLICK)
@@ -155,7 +155,7 @@ def test_reopen_a_flat_dose_that_followed_the_plan(qtbot: QtBot, window: MainWin
     window.order_history.keep_action.setChecked(True)
     enter_order(window, "1050")
     field(window, "administered").setText("1000")
-    window.copy_note()
+    window.note_actions.copy()
     window.new_order()
     window.drug_selector.select("nivolumab")
     dialog = open_history(window)
@@ -204,7 +204,7 @@ def test_a_damaged_history_is_moved_aside_with_a_message(qtbot: QtBot, window: M
     window.order_history.keep_action.setChecked(True)
     enter_order(window)
     with qtbot.waitSignal(window.order_history.recorded):
-        window.copy_note()
+        window.note_actions.copy()
     box = window.findChild(QMessageBox, "historyNoticeBox")
     assert isinstance(box, QMessageBox)
     assert "was damaged" in box.text()

@@ -191,10 +191,10 @@ def test_save_writes_the_file_and_reports_a_denied_folder(
 ) -> None:
     type_dose(qtbot, window, "1050")
     target = tmp_path / "note.txt"
-    window.ask_save_path = lambda: target
+    window.note_actions.ask_save_path = lambda: target
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert target.read_text(encoding="utf-8") == window.results.snippet.toPlainText()
-    window.ask_save_path = lambda: tmp_path / "missing-folder" / "note.txt"
+    window.note_actions.ask_save_path = lambda: tmp_path / "missing-folder" / "note.txt"
     qtbot.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
     assert "was not saved" in window.export_message.text()
     assert "J9022-JW" in window.results.snippet.toPlainText()  # nothing lost
@@ -210,7 +210,7 @@ def test_print_to_pdf_contains_the_claim_lines(
 
     type_dose(qtbot, window, "1050")
     pdf = tmp_path / "note.pdf"
-    window.ask_printer = lambda: pdf_printer(pdf)
+    window.note_actions.ask_printer = lambda: pdf_printer(pdf)
     qtbot.mouseClick(window.print_button, Qt.MouseButton.LeftButton)
 
     def pdf_text(path: Path) -> str:  # pypdf reads the fixed font's spaces as tabs
@@ -220,8 +220,8 @@ def test_print_to_pdf_contains_the_claim_lines(
     assert "J9022-JW x 15 units" in text
     assert "N450242091701 ML17.5" in text
     other = tmp_path / "other.pdf"
-    window.ask_pdf_path = lambda: other
-    window.save_pdf()
+    window.note_actions.ask_pdf_path = lambda: other
+    window.note_actions.save_pdf()
     assert "J9022 x 105 units" in pdf_text(other)
 
 

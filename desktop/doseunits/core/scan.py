@@ -33,6 +33,18 @@ class VialScan:
     def expired_on(self, day: dt.date) -> bool:
         return self.expiry is not None and self.expiry < day
 
+    def refusal(self, day: dt.date) -> str:
+        """Why this vial can't be added to an order on ``day``; empty when it can."""
+        if self.drug is None:
+            what = f"NDC {self.ndc10}" if self.ndc10 else f"GTIN {self.gtin} (not an NDC)"
+            return f"{what} is not in the catalog."
+        if self.expired_on(day):
+            return (
+                f"This vial (NDC {self.ndc}, lot {self.lot or 'unknown'}) expired on "
+                f"{self.expiry}, before the date of service {day}."
+            )
+        return ""
+
 
 def ten_digit_forms(ndc: Ndc) -> set[str]:
     """The 10-digit NDCs that pad to this 11-digit one (one of its segments lost a zero)."""

@@ -189,7 +189,7 @@ class HistoryDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        printer = self.history.window.ask_printer()
+        printer = self.history.window.note_actions.ask_printer()
         if printer is not None:
             title = f"DoseUnits note: {entry.drug_id} {entry.date_of_service.isoformat()}"
             export.print_note(printer, entry.note, title)  # type: ignore[arg-type]

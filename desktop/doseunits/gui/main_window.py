@@ -10,14 +10,13 @@ import dataclasses
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,8 @@ from doseunits.core.snippet import render_note
 from doseunits.gui.billing_options import BillingOptions
 from doseunits.gui.drug_selector import DrugSelector
 from doseunits.gui.field_message import ERROR, INFO, WARNING, FieldMessage
+from doseunits.gui.menus import build_menus
+from doseunits.gui.note_actions import NoteActions
 from doseunits.gui.note_details import NoteDetailsForm
 from doseunits.gui.order_form import NUMBER_FIELDS, OrderForm
 from doseunits.gui.results_panel import ResultsPanel
@@ -48,6 +49,10 @@ from doseunits.gui.rounding_banner import RoundingBanner
 from doseunits.gui.scan_catcher import ScanCatcher
 from doseunits.gui.vial_picture import VialPicture
 from doseunits.gui.vial_table import VialPanel
+from doseunits.gui.window_settings import restore_settings, save_settings
+
+if TYPE_CHECKING:
+    from doseunits.gui.order_history import OrderHistory
 
 log = logging.getLogger(__name__)
 Engine = Callable[[DoseOrder], BillingResult]
@@ -61,8 +66,8 @@ NUMBER_LABELS = {
 
 
 class MainWindow(QMainWindow):
-    """Side effects are attributes, so tests replace them instead of blocking on dialogs:
-    ``ask_save_path``, ``ask_pdf_path``, ``ask_printer`` and ``engine``.
+    """The engine is an attribute (``engine``) and the note's dialogs live on
+    ``note_actions``, so tests replace them instead of blocking on dialogs.
     """
 
     def __init__(
@@ -83,13 +88,11 @@ class MainWindow(QMainWindow):
         self.payers = payers
         self.accepted_rounding: RoundingSuggestion | None = None
         self.result: BillingResult | None = None
+        self.order_history: OrderHistory  # set with the File menu (gui/menus.py)
         self.snippet_text = ""
         self.unexpected_errors = 0
-        self.ask_save_path: Callable[[], Path | None] = self._ask_save_path
-        self.ask_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
-        self.ask_printer: Callable[[], object | None] = self._ask_printer
         self._build()
-        self._restore_settings()
+        restore_settings(self)
         self._drug_changed(self.drug_selector.current_drug())
 
     # Layout -------------------------------------------------------------------------
@@ -140,6 +143,9 @@ class MainWindow(QMainWindow):
         self.picture = VialPicture()
         self.results = ResultsPanel()
         self.export_message = FieldMessage("exportMessage")
+        self.note_actions = NoteActions(
+            self, self.export_message, lambda: self.snippet_text, self._title
+        )
         right = QWidget()
         right_layout = QVBoxLayout(right)
         self.rounding_banner = RoundingBanner()
@@ -163,7 +169,7 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([scroll.minimumWidth(), 4 * scroll.minimumWidth()])
         self.setCentralWidget(splitter)
-        self._menus()
+        build_menus(self)
         self.statusBar()
 
         self.drug_selector.drugChanged.connect(self._drug_changed)
@@ -180,9 +186,10 @@ class MainWindow(QMainWindow):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        self.copy_button = self._button("copyButton", "&Copy note", self.copy_note)
-        self.save_button = self._button("saveButton", "&Save as text…", self.save_note)
-        self.print_button = self._button("printButton", "&Print / PDF…", self.print_note)
+        notes = self.note_actions
+        self.copy_button = self._button("copyButton", "&Copy note", notes.copy)
+        self.save_button = self._button("saveButton", "&Save as text…", notes.save)
+        self.print_button = self._button("printButton", "&Print / PDF…", notes.print_note)
         self.new_button = self._button("newOrderButton", "&New order", self.new_order)
         self.copy_button.setToolTip("Copy the note (Ctrl+Shift+C)")
         self.save_button.setToolTip("Save the note as a text file (Ctrl+S)")
@@ -199,46 +206,6 @@ class MainWindow(QMainWindow):
         button.setObjectName(name)
         button.clicked.connect(slot)
         return button
-
-    def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New order", "Ctrl+N", self.new_order)
-        self._action(file_menu, "&Save note as text…", "Ctrl+S", self.save_note)
-        self._action(file_menu, "&Print note…", "Ctrl+P", self.print_note)
-        self._action(file_menu, "Save note as P&DF…", "Ctrl+Shift+P", self.save_pdf)
-        file_menu.addSeparator()
-        # Order history and claim audit (issue 6); their dialogs load on first use.
-        from doseunits.gui.order_history import OrderHistory
-
-        self.order_history = OrderHistory(self)
-        file_menu.addAction(self.order_history.keep_action)
-        self._action(file_menu, "Order &history…", "Ctrl+H", self.order_history.show_dialog)
-
-        def audit_claims() -> None:
-            from doseunits.gui.audit_dialog import AuditDialog
-
-            dialog = AuditDialog(self.catalog, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.show()
-
-        self._action(file_menu, "&Audit claims…", None, audit_claims)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self._action(edit_menu, "&Copy note", "Ctrl+Shift+C", self.copy_note)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&Catalog", None, self.show_catalog)
-        self._action(help_menu, "&About DoseUnits", None, self.show_about)
-
-    def _action(
-        self, menu: object, text: str, shortcut: object, slot: Callable[[], object]
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
-        action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
-        return action
 
     # Computing ----------------------------------------------------------------------
     def _drug_changed(self, drug: Drug | None) -> None:
@@ -319,17 +286,9 @@ class MainWindow(QMainWindow):
         except InputError as error:
             message.show_message(ERROR, f"{error} Nothing was changed.")
             return
-        if scan.drug is None or scan.presentation is None:
-            what = f"NDC {scan.ndc10}" if scan.ndc10 else f"GTIN {scan.gtin} (not an NDC)"
-            message.show_message(ERROR, f"{what} is not in the catalog. Nothing was changed.")
-            return
-        day = self.order_form.date_of_service()
-        if scan.expired_on(day):
-            message.show_message(
-                ERROR,
-                f"This vial (NDC {scan.ndc}, lot {scan.lot or 'unknown'}) expired on "
-                f"{scan.expiry}, before the date of service {day}. Nothing was changed.",
-            )
+        refusal = scan.refusal(self.order_form.date_of_service())
+        if refusal or scan.drug is None or scan.presentation is None:
+            message.show_message(ERROR, f"{refusal} Nothing was changed.")
             return
         current = self.drug_selector.current_drug()
         if current is None or current.id != scan.drug.id:
@@ -422,55 +381,6 @@ class MainWindow(QMainWindow):
             box.open()
 
     # Actions ------------------------------------------------------------------------
-    def copy_note(self) -> None:
-        from doseunits.gui import export  # loaded on first use, not at start-up
-
-        if self.snippet_text:
-            export.copy_to_clipboard(self.snippet_text)
-            self.statusBar().showMessage("Note copied to the clipboard.", 5000)
-            self.order_history.order_finished()  # order history (issue 6): a finished order
-
-    def save_note(self) -> None:
-        from doseunits.gui import export
-
-        if not self.snippet_text:
-            return
-        path = self.ask_save_path()
-        if path is None:
-            return
-        try:
-            export.save_text_atomically(path, self.snippet_text)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            self.export_message.show_message(
-                ERROR, f"The note was not saved to {path} ({reason}); it is still on screen."
-            )
-            return
-        self.statusBar().showMessage(f"Note saved to {path}.", 8000)
-        self.order_history.order_finished()  # order history (issue 6): a finished order
-
-    def print_note(self) -> None:
-        from doseunits.gui import export
-
-        if not self.snippet_text:
-            return
-        printer = self.ask_printer()
-        if printer is not None:
-            export.print_note(printer, self.snippet_text, self._title())  # type: ignore[arg-type]
-            self.statusBar().showMessage("Note sent to the printer.", 5000)
-            self.order_history.order_finished()  # order history (issue 6): a finished order
-
-    def save_pdf(self) -> None:
-        from doseunits.gui import export
-
-        if not self.snippet_text:
-            return
-        path = self.ask_pdf_path()
-        if path is not None:
-            export.print_note(export.pdf_printer(path), self.snippet_text, self._title())
-            self.statusBar().showMessage(f"Note saved as PDF to {path}.", 8000)
-            self.order_history.order_finished()  # order history (issue 6): a finished order
-
     def new_order(self) -> None:
         for widget in (self.order_form, self.vials, self.note_form, self.drug_selector,
                        self.billing):  # fmt: skip
@@ -500,45 +410,8 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         return f"DoseUnits note: {self.result.drug.name}" if self.result else "DoseUnits note"
 
-    def _ask_save_path(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save note", "note.txt", "Text (*.txt)")
-        return Path(name) if name else None
-
-    def _ask_pdf_path(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, "Save note as PDF", "note.pdf", "PDF (*.pdf)")
-        return Path(name) if name else None
-
-    def _ask_printer(self) -> object | None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        return printer if dialog.exec() else None
-
-    # Settings: site, preparer, geometry; never anything about a patient --------------
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1240, 760)
-        for field in ("site", "preparer"):
-            value = self.settings.value(f"note/{field}", "")
-            self.note_form.inputs[field].setText(str(value or ""))
-        self.billing.select_payer(str(self.settings.value("billing/payer", "") or ""))
-        try:
-            percent = int(str(self.settings.value("policy/rounding_percent", 0) or 0))
-        except ValueError:
-            percent = 0
-        self.billing.rounding.setValue(percent)
-
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        for field in ("site", "preparer"):
-            self.settings.setValue(f"note/{field}", self.note_form.inputs[field].text())
-        self.settings.setValue("billing/payer", self.billing.current_payer().id)
-        self.settings.setValue("policy/rounding_percent", self.billing.rounding.value())
-        self.settings.sync()
+        save_settings(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
