@@ -30,37 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "build" / "pyinstaller" / "dist" / "doseunits"
 BENCH = ROOT / "build" / "bench"
 
-# The same start-up report as the app's (DOSEUNITS_EXIT_AFTER_START) and the same window size.
-BARE = """\
-import os
-import time
-
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
-
-app = QApplication([])
-window = QWidget()
-window.resize(1240, 760)
-window.show()
-
-
-def shown():
-    print(f"shown-at {time.time():.6f}", flush=True)
-    app.quit()
-
-
-if os.environ.get("DOSEUNITS_EXIT_AFTER_START"):
-    QTimer.singleShot(0, shown)
-app.exec()
-"""
+BARE = Path(__file__).resolve().parent / "bare_window.py"  # shared with bench_startup.py
 
 TARGETS = {"size": 0.9, "start": 1.5, "memory": 1.3}
 
 
 def build_bare() -> Path:
     BENCH.mkdir(parents=True, exist_ok=True)
-    script = BENCH / "bare_window.py"
-    script.write_text(BARE, encoding="utf-8")
+    script = BARE
     command = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
         "--distpath", str(BENCH / "dist"), "--workpath", str(BENCH / "work"),
