@@ -103,7 +103,9 @@ class VialPicture(QWidget):
                                     Qt.BrushStyle.BDiagPattern))  # fmt: skip
             painter.drawRect(QRectF(x + 1, bottom - given_h - left_h, width - 2, left_h))
             painter.setPen(text)
-            label = QRectF(x - slot * 0.2, body.bottom() + 2, slot, line * 1.2)
+            label = QRectF(
+                max(0.0, body.center().x() - slot / 2), body.bottom() + 2, slot, line * 1.2
+            )
             painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, f"{fmt(full)} mg")
         summary_left = line / 2 + len(shown) * slot + line
         if self.width() - summary_left > line * 8:
