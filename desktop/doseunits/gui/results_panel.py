@@ -34,11 +34,11 @@ class ResultsPanel(QWidget):
         amounts = QGroupBox("Amounts")
         grid = QGridLayout(amounts)
         for column, title in enumerate(("", "mg", "mL", "billing units"), start=0):
-            header = QLabel(title)
-            font = header.font()
+            heading = QLabel(title)
+            font = heading.font()
             font.setBold(True)
-            header.setFont(font)
-            grid.addWidget(header, 0, column)
+            heading.setFont(font)
+            grid.addWidget(heading, 0, column)
         self.amounts: dict[tuple[int, int], QLabel] = {}
         for row, title in enumerate(AMOUNT_ROWS, start=1):
             grid.addWidget(QLabel(title), row, 0)
