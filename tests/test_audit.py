@@ -280,3 +280,22 @@ def test_rows_are_read_as_dict_reader_reads_them(catalog: Catalog) -> None:
     assert [r["status"] for r in report] == ["ok", "error", "ok"]
     assert "could not be read as CSV (field larger than field limit" in report[1]["reason"]
     assert None not in report[0]
+
+
+def test_hostile_cells_become_error_rows(tmp_path: Path) -> None:
+    header = (
+        "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
+    )
+    rows = [
+        "2026-11-28,atezolizumab,1050,1200x1,1e999999,,15",
+        "2026-11-28,atezolizumab,1050,1200x1,105,,1e5000",
+        "2026-11-28,atezolizumab,1050,1200x" + "1" * 5000 + ",105,,15",
+        "2026-11-28,atezolizumab,1050,1200x1,105,,15",
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    report = tmp_path / "out.csv"
+    assert main(["audit", str(source), "-o", str(report)]) == 0
+    with report.open(encoding="utf-8", newline="") as handle:
+        statuses = [row["status"] for row in csv.DictReader(handle)]
+    assert statuses == ["error", "error", "error", "ok"]

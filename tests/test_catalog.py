@@ -88,7 +88,10 @@ def test_site_catalog_adds_and_overrides_by_id(tmp_path: Path) -> None:
     [
         (('hcpcs = "J9999"', 'hcpcs = "9999"'), "key 'hcpcs'"),
         (("billing_unit_mg = 5", "billing_unit_mg = 0"), "key 'billing_unit_mg'"),
-        (("billing_unit_mg = 5", 'billing_unit_mg = "five"'), "'five' is not a number"),
+        (
+            ("billing_unit_mg = 5", 'billing_unit_mg = "five"'),
+            "must be a number like 1050 or 72.5 (got 'five')",
+        ),
         (("verified = false", 'verified = "no"'), "key 'verified'"),
         (('container = "multi-dose"', 'container = "vial"'), "presentation.container"),
         (('ndc = "99999-0001-01"', 'ndc = "123"'), "presentation.ndc"),

@@ -172,3 +172,39 @@ def test_site_catalog_in_the_config_folder_is_picked_up(
     result = calc_json(capsys, "--drug", "site-drug", "--dose", "42")
     assert [(line["modifiers"], line["units"]) for line in result["lines"]] == [([], 9)]
     assert any("Unverified catalog facts" in w for w in result["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--dose", "1e28"], "far too large"),
+        (["--dose", "1e999999"], "must be a number"),
+        (["--dose", "1_050"], "must be a number"),
+        (["--dose", "\u0661\u0662\u0663"], "must be a number"),  # Arabic-Indic digits
+        (["--dose", "180.00000000000000000000000001"], "more than 6 decimal places"),
+        (["--dose-per-kg", "15", "--weight", "0.0000001"], "more than 6 decimal places"),
+        (["--dose", "840", "--vial", "840x" + "1" * 5000], "from 1 to 1000"),
+        (["--dose", "840", "--round-within", "1e30"], "far too large"),
+        (["--dose", "840", "--round-within", "-5"], "from 0 to 100"),
+        (["--dose", "840", "--date", "2024-W01-1"], "YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_hostile_numbers_are_one_sentence_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], args: list[str], words: str
+) -> None:
+    code, _, err = calc(capsys, "--drug", "atezolizumab", *args)
+    assert code == 2
+    assert words in err
+    assert err.count("\n") == 1
+    assert len(err) < 300
+
+
+def test_no_waste_payer_reports_the_discarded_units_as_not_billable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = calc_json(capsys, "--drug", "atezolizumab", "--dose", "1050",
+                       "--payer", "commercial-no-waste")  # fmt: skip
+    assert (result["jw_units"], result["discarded_units"]) == (0, 15)
+    _, out, _ = calc(capsys, "--drug", "atezolizumab", "--dose", "1050",
+                     "--payer", "commercial-no-waste")  # fmt: skip
+    assert "15 units, not billable for Commercial" in out

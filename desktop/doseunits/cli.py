@@ -16,6 +16,7 @@ from typing import NoReturn
 from doseunits import __version__
 from doseunits.core.amounts import to_decimal
 from doseunits.core.catalog import Catalog, load_default_catalog
+from doseunits.core.dates import strict_date
 from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.site import site_catalog_files
 
@@ -100,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a note with "Łukasz" on a cp1252 console
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     try:
         args = build_parser().parse_args(argv)
         if args.self_test:
@@ -159,6 +164,11 @@ def _calc(args: argparse.Namespace) -> int:
         from doseunits.core.rounding import suggest_rounding
 
         percent = to_decimal(args.round_within, "The rounding threshold (--round-within)")
+        if not 0 <= percent <= 100:
+            raise InputError(
+                f"The rounding threshold (--round-within) must be a percentage from 0 to 100 "
+                f"(got {args.round_within})."
+            )
         suggestion = suggest_rounding(drug, result.ordered_mg, percent)
     if args.json:
         import json
@@ -219,9 +229,7 @@ def load_catalog(extra: Sequence[Path] = ()) -> Catalog:
 
 def parse_date(text: str) -> dt.date:
     try:
-        if len(text.strip()) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text.strip())
+        return strict_date(text)
     except ValueError:
         raise InputError(
             f"The date of service must be a real date written YYYY-MM-DD (got {text!r}).", "date"

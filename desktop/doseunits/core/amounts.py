@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from doseunits.core.errors import InputError
 
 #: The engine is exact for any dose up to this amount; larger ones are refused.
 MAX_DOSE_MG = Decimal(100_000)
+#: More decimals than a balance or a syringe can show is a typing slip, not a dose.
+MAX_DECIMALS = 6
+#: Plain ASCII decimal numbers only: no "1_050", no other scripts' digits, no grouping.
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
 
 
 def to_decimal(value: object, what: str, field: str = "") -> Decimal:
@@ -17,14 +22,23 @@ def to_decimal(value: object, what: str, field: str = "") -> Decimal:
     text = value.strip() if isinstance(value, str) else value
     if text == "":
         raise InputError(f"{what} is empty; type a number.", field)
+    shown = str(value).strip()
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
     try:
         number = Decimal(text)
     except InvalidOperation:
+        number = None
+    if number is not None and not number.is_finite():
+        raise InputError(f"{what} must be a finite number (got {shown!r}).", field)
+    if number is None or (isinstance(text, str) and not _NUMBER.fullmatch(text)):
+        raise InputError(f"{what} must be a number like 1050 or 72.5 (got {shown!r}).", field)
+    if number.adjusted() > 12:
+        raise InputError(f"{what} is far too large (got {shown!r}).", field)
+    if number != number.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP):
         raise InputError(
-            f"{what} must be a number like 1050 or 72.5 (got {str(value).strip()!r}).", field
-        ) from None
-    if not number.is_finite():
-        raise InputError(f"{what} must be a finite number (got {str(value).strip()!r}).", field)
+            f"{what} has more than {MAX_DECIMALS} decimal places (got {shown!r}).", field
+        )
     return number
 
 

@@ -22,6 +22,7 @@ from typing import IO, Any, NamedTuple, Protocol
 from doseunits.core import rules
 from doseunits.core.amounts import MAX_DOSE_MG, fmt
 from doseunits.core.catalog import Catalog, Drug
+from doseunits.core.dates import strict_date
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.payers import Payer, PayerList, load_default_payers
 from doseunits.core.plan import VialPlan
@@ -172,6 +173,8 @@ class Auditor:
                 expected = apply_payer(payer, expected)
         except RowError as error:
             return "", "", "", ERROR, str(error)
+        except (ArithmeticError, ValueError) as error:  # the run never stops on one row
+            return "", "", "", ERROR, f"the row could not be checked ({error})"
         problems = _problems(
             expected, billed_units, billed_modifier, billed_jw, unit, opened.labeled_mg, date
         )
@@ -256,9 +259,7 @@ _SHORT_ROW = "the row has fewer fields than the header; check its commas"
 def _date(text: str) -> dt.date | str:
     cleaned = text.strip()
     try:
-        if len(cleaned) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(cleaned)
+        return strict_date(cleaned)
     except ValueError:
         if not cleaned:
             return "date_of_service is empty; write it YYYY-MM-DD"
@@ -292,11 +293,13 @@ def _whole(text: str | None, column: str, empty_is_zero: bool) -> int:
             if empty_is_zero:
                 return 0
             raise RowError(f"{column} is empty; give the units billed") from None
+        if len(cleaned) > 12:  # never int() or format a huge text
+            raise RowError(f"{column} is not a count of units (got {cleaned[:20]!r}...)") from None
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
             value = Decimal("NaN")
-        if not value.is_finite() or value != value.to_integral_value():
+        if not value.is_finite() or value.adjusted() > 9 or value != value.to_integral_value():
             raise RowError(f"{column} must be a whole number (got {cleaned!r})") from None
         number = int(value)
     if number < 0:
@@ -391,13 +394,13 @@ def audit_rows(
                         return counts
             break
         except csv.Error as error:  # one line csv can't read: an error row, then go on
-            reason = f"line {reader.line_num} could not be read as CSV ({error})"
+            reason = f"line {lines.line_num} could not be read as CSV ({error})"
             write([*padding, "", "", "", ERROR, reason])
             tally[ERROR] += 1
         except UnicodeDecodeError:
             _add(counts, tally)
             raise AuditError(
-                f"The input is not UTF-8 text after line {reader.line_num}; save it as CSV UTF-8."
+                f"The input is not UTF-8 text after line {lines.line_num}; save it as CSV UTF-8."
             ) from None
     _add(counts, tally)
     counts.finished = True

@@ -105,6 +105,11 @@ class BillingResult:
         return self.order.drug
 
     @property
+    def jw_billed_units(self) -> int:
+        """Units on the JW line: the discarded units, unless the payer does not pay for waste."""
+        return self.jw_units if self.order.payer.jw_billable else 0
+
+    @property
     def draw_ml(self) -> Decimal:
         """Volume to draw from the vials for the ordered dose (as far as they hold it)."""
         prepared = _allocate(self.plan, min(self.ordered_mg, self.labeled_mg))

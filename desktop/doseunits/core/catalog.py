@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from doseunits.core.amounts import fmt
+from doseunits.core.amounts import MAX_DOSE_MG, fmt, to_decimal
 from doseunits.core.errors import CatalogError, DoseUnitsError, InputError
 from doseunits.core.ndc import Ndc
 from doseunits.core.resources import resource
@@ -266,11 +266,12 @@ class _DrugReader:
         if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
             raise self.fail(prefix + key, "missing or not a number")
         try:
-            number = Decimal(value.strip() if isinstance(value, str) else value)
-        except ArithmeticError:
-            raise self.fail(prefix + key, f"{value!r} is not a number") from None
-        if not number.is_finite() or number <= 0:
-            raise self.fail(prefix + key, f"must be a number above 0 (got {value!r})")
+            number = to_decimal(str(value), "the value")
+        except InputError as error:
+            problem = str(error).replace("the value ", "", 1).rstrip(".")
+            raise self.fail(prefix + key, problem) from None
+        if number <= 0 or number > MAX_DOSE_MG:
+            raise self.fail(prefix + key, f"must be above 0 and at most 100000 (got {value!r})")
         return number
 
 

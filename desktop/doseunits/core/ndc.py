@@ -9,7 +9,7 @@ from typing import NamedTuple
 from doseunits.core.amounts import fmt_places
 from doseunits.core.errors import InputError
 
-_HYPHENATED = re.compile(r"^(\d{4,5})-(\d{3,4})-(\d{1,2})$")
+_HYPHENATED = re.compile(r"^([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})$")
 _SEGMENT_LENGTHS = {(5, 4, 2), (4, 4, 2), (5, 3, 2), (5, 4, 1)}
 
 
@@ -24,7 +24,7 @@ class Ndc(NamedTuple):
     def parse(cls, text: str) -> Ndc:
         """Accept 5-4-2, 4-4-2, 5-3-2, 5-4-1 with hyphens, or 11 digits (read as 5-4-2)."""
         cleaned = text.strip()
-        if re.fullmatch(r"\d{11}", cleaned):
+        if re.fullmatch(r"[0-9]{11}", cleaned):
             return cls(cleaned[:5], cleaned[5:9], cleaned[9:])
         match = _HYPHENATED.match(cleaned)
         if match is None or tuple(len(g) for g in match.groups()) not in _SEGMENT_LENGTHS:

@@ -32,7 +32,8 @@ def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
         "administered_units": result.admin_units,
-        "jw_units": result.jw_units,
+        "jw_units": result.jw_billed_units,  # on the JW line
+        "discarded_units": result.jw_units,  # rule 2, whether or not the payer pays for them
         "vials_from": "least-waste plan" if result.plan_proposed else "as opened",
         "vials": [
             {
@@ -87,16 +88,19 @@ def _line(line: ClaimLine) -> dict[str, Any]:
     }
 
 
+def discarded_units_text(result: BillingResult) -> str:
+    """The discarded units as billed: "15 units (JW)", "0 billable (JZ)", or not billable."""
+    if result.jw_billed_units:
+        return f"{result.jw_billed_units} units (JW)"
+    if result.jw_units:
+        return f"{result.jw_units} units, not billable for {result.order.payer.name}"
+    return "0 billable (JZ)" if result.jz else "0 billable"
+
+
 def as_text(result: BillingResult, snippet: str) -> str:
     drug = result.drug
     unverified = "" if drug.verified else "  [code unverified]"
-    jw = (
-        f"{result.jw_units} units (JW)"
-        if result.jw_units
-        else "0 billable (JZ)"
-        if result.jz
-        else "0"
-    )
+    jw = discarded_units_text(result)
     rows = [
         f"{drug.name}  {drug.hcpcs}  {drug.descriptor}{unverified}",
         "",

@@ -10,27 +10,30 @@ from doseunits.core.errors import InputError
 from doseunits.core.ndc import Ndc
 from doseunits.core.plan import VialCount
 
-_SPEC = re.compile(r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*[xX]\s*(?P<count>\d+))?$")
+_SPEC = re.compile(r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*[xX]\s*(?P<count>[0-9]+))?$")
 MAX_VIALS = 1000
 
 
 def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCount:
     """``1200x1``, ``840x2``, ``50242-0918-01x1``, ``1200`` (one vial)."""
     text = spec.strip()
-    match = _SPEC.match(text)
+    if len(text) > 40:  # quoted in messages: keep them one readable sentence
+        text = text[:37] + "..."
+    match = _SPEC.match(spec.strip())
     if not match:
         raise InputError(
             f"Vial {text!r} is not STRENGTH_MG[xCOUNT] or NDC[xCOUNT] (like 1200x1 or "
             "50242-0917-01x1).",
             "vials",
         )
-    count = int(match["count"] or 1)
+    digits = match["count"] or "1"
+    count = int(digits) if len(digits) <= 4 else MAX_VIALS + 1  # never int() a huge text
     if not 1 <= count <= MAX_VIALS:
         raise InputError(
             f"The vial count in {text!r} must be a whole number from 1 to {MAX_VIALS}.", "vials"
         )
     what = match["what"]
-    if "-" in what or len(what) >= 10:
+    if "-" in what or (what.isdigit() and len(what) >= 10):
         ndc = Ndc.parse(what)
         presentation = drug.presentation(ndc)
         if presentation is None:

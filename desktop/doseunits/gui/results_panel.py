@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from doseunits.core.amounts import fmt
 from doseunits.core.billing import BillingResult
+from doseunits.core.report import discarded_units_text
 from doseunits.core.snippet import ml
 
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
@@ -95,7 +96,7 @@ class ResultsPanel(QWidget):
             2: (
                 fmt(result.discarded_mg),
                 ml(result.discarded_ml),
-                f"{result.jw_units} (JW)" if result.jw_units else "0 (JZ)" if result.jz else "0",
+                discarded_units_text(result),
             ),
             3: (fmt(result.labeled_mg), "", result.plan.describe()),
         }

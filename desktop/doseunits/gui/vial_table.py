@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from doseunits.core.amounts import fmt
 from doseunits.core.catalog import Drug, Presentation
+from doseunits.core.dates import strict_date
 from doseunits.core.errors import InputError
 from doseunits.core.ndc import Ndc
 from doseunits.core.order import VialDetails
@@ -202,7 +203,7 @@ class VialPanel(QWidget):
             expiry = None
             if expiry_text:
                 try:
-                    expiry = dt.date.fromisoformat(expiry_text)
+                    expiry = strict_date(expiry_text)
                 except ValueError:
                     raise InputError(
                         f"The expiry of NDC {presentation.ndc} must be a date written "
