@@ -17,6 +17,7 @@ from doseunits.cli import main
 from doseunits.core.audit import (
     ADDED_COLUMNS,
     CHECK_EVERY,
+    REQUIRED_COLUMNS,
     AuditCounts,
     AuditError,
     audit_rows,
@@ -280,6 +281,14 @@ def test_rows_are_read_as_dict_reader_reads_them(catalog: Catalog) -> None:
     assert [r["status"] for r in report] == ["ok", "error", "ok"]
     assert "could not be read as CSV (field larger than field limit" in report[1]["reason"]
     assert None not in report[0]
+
+
+def test_340b_modifiers_beside_jz_are_accepted(catalog: Catalog) -> None:
+    row = "2026-11-28,J9022,1680,840x2,168,JZ TB,0"
+    header = ",".join(REQUIRED_COLUMNS)
+    reader, writer = open_report(io.StringIO(f"{header}\n{row}\n"), io.StringIO())
+    counts = audit_rows(reader, writer, catalog)
+    assert (counts.ok, counts.error) == (1, 0)
 
 
 def test_hostile_cells_become_error_rows(tmp_path: Path) -> None:

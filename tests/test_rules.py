@@ -230,3 +230,15 @@ def test_steps_explain_the_arithmetic(catalog: Catalog) -> None:
     text = "\n".join(result.steps)
     assert "1050 mg / 10 mg = 105, rounded up to 105" in text
     assert "(1200 mg single-dose labeled - 105 x 10 mg already billed) / 10 mg" in text
+
+
+def test_finely_divided_site_strengths_are_refused_not_searched_for_minutes() -> None:
+    from doseunits.core.plan import PlanTooLarge
+
+    drug = fixture_drug("1", ["997", "991", "0.001", "977"])
+    with pytest.raises(PlanTooLarge, match="give the opened vials"):
+        compute(DoseOrder(drug, TODAY, dose_mg=Decimal(90000)))
+    given = (VialCount(drug.presentations[0], 10),)
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(9000), vials=given))
+    assert result.admin_units == 9000
+    assert any("least-waste comparison could not" in w.text for w in result.warnings)

@@ -154,12 +154,7 @@ class Auditor:
                 )
             billed_units = _whole(units_text, "billed_units", empty_is_zero=False)
             billed_jw = _whole(jw_text, "billed_jw_units", empty_is_zero=True)
-            billed_modifier = modifier_text.strip().upper()
-            if billed_modifier not in ("", "JZ"):
-                raise RowError(
-                    f"billed_modifier must be empty or JZ (got {modifier_text.strip()!r}); "
-                    "JW units go in billed_jw_units"
-                )
+            billed_modifier = _modifier(modifier_text)
             unit = drug.billing_unit_mg
             admin_units = rules.administered_units(administered_mg, unit)
             single = opened.single_dose_mg
@@ -279,6 +274,22 @@ def _administered(text: str) -> Decimal:
             f"administered_mg must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"
         )
     return amount
+
+
+#: 340B and pricing modifiers that may stand beside JZ on the line; the audit checks JZ only.
+_OTHER_MODIFIERS = frozenset({"TB", "JG", "UD", "KP", "KQ"})
+
+
+def _modifier(text: str) -> str:
+    """ "JZ" or "" from the billed modifiers ("JZ", "JZ TB", "TB,JZ"); others are refused."""
+    words = text.replace(",", " ").upper().split()
+    unknown = [word for word in words if word != "JZ" and word not in _OTHER_MODIFIERS]
+    if unknown or words.count("JZ") > 1:
+        raise RowError(
+            f"billed_modifier must be empty or JZ (got {text.strip()!r}); TB, JG, UD, KP or "
+            "KQ may stand beside it, and JW units go in billed_jw_units"
+        )
+    return "JZ" if "JZ" in words else ""
 
 
 def _whole(text: str | None, column: str, empty_is_zero: bool) -> int:

@@ -17,7 +17,7 @@ from doseunits.core.catalog import Drug, Presentation
 from doseunits.core.errors import InputError
 from doseunits.core.ndc import Ndc, n4_string
 from doseunits.core.order import DoseOrder
-from doseunits.core.plan import VialCount, VialPlan, least_waste_plan
+from doseunits.core.plan import PlanTooLarge, VialCount, VialPlan, least_waste_plan
 
 MAX_WEIGHT_KG = Decimal(500)
 ZERO = Decimal(0)
@@ -219,11 +219,17 @@ def compute(order: DoseOrder) -> BillingResult:
     administered_mg = _administered(order, ordered_mg)
     warnings = _administered_warnings(ordered_mg, administered_mg)
 
-    least = least_waste_plan(drug.presentations, ordered_mg)
     if order.vials is None:
-        plan = least
+        plan = least = least_waste_plan(drug.presentations, ordered_mg)
     else:
         plan = _checked_vials(drug, order.vials, administered_mg)
+        try:
+            least = least_waste_plan(drug.presentations, ordered_mg)
+        except PlanTooLarge:  # the vials are given: bill them, say what was not compared
+            least = plan
+            warnings.append(Warning("The least-waste comparison could not be worked out "
+                                    "for these vial strengths; check the waste by hand.",
+                                    "vials"))  # fmt: skip
         warnings.extend(_vial_warnings(plan, least, ordered_mg, administered_mg))
 
     admin_units = rules.administered_units(administered_mg, unit)

@@ -7,15 +7,27 @@ vials (CMS/CGS: a 300 mg dose from 100 mg and 400 mg vials is three 100 mg vials
 from __future__ import annotations
 
 import functools
+import heapq
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
 from doseunits.core.amounts import fmt
 from doseunits.core.catalog import Presentation
+from doseunits.core.errors import InputError
+
+#: Up to this many combinations of the smaller vials are simply enumerated; beyond it
+#: the search goes by remainders modulo the largest strength, up to MAX_REMAINDERS of
+#: them (in the drug's smallest unit); past both, only odd site strengths, it refuses.
+MAX_COMBINATIONS = 50_000
+MAX_REMAINDERS = 300_000
+
+
+class PlanTooLarge(InputError):
+    """The exact least-waste search over these presentations would take too long."""
 
 
 class VialCount(NamedTuple):
@@ -68,22 +80,112 @@ def _least_waste_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal)
         raise ValueError("a plan needs a dose above 0")
     shelf = _shelf(presentations)
     dose = math.ceil(dose_mg * shelf.scale)
+    largest = shelf.strengths[0]
+
+    def total(amount: int, vials: int) -> tuple[int, int, int]:
+        big = max(0, -(-(dose - amount) // largest))
+        return amount + big * largest, vials + big, big
+
+    bounds = [-(-dose // s) for s in shelf.strengths[1:]]
+    return _best_plan(shelf, bounds, total, dose_mg)
+
+
+Score = Callable[[int, int], "tuple[int, int, int] | None"]
+
+
+def _best_plan(shelf: _Shelf, dose_bounds: list[int], score: Score, dose_mg: Decimal) -> VialPlan:
+    """The combination of smaller vials that ``score`` likes best, topped up with the largest.
+
+    ``score(amount, vials)`` of the smaller vials gives (sort key, vial count, largest
+    vials), or None when the combination can't be used; the least key wins. Up to
+    MAX_COMBINATIONS combinations are enumerated: exact on both counts. Beyond that
+    (only odd, finely divided site strengths) the smallest amount for each remainder
+    modulo the largest strength is found by Dijkstra's algorithm: still exact for the
+    labeled amount, hence for the units billed, since adding largest vials never
+    changes the remainder; among plans of equal amount it may miss the fewest vials.
+    """
     largest, *smaller = shelf.strengths
     ranges = [
-        range(min(swap, -(-dose // s)) + 1)
-        for swap, s in zip(shelf.swap_bounds, smaller, strict=True)
+        range(min(swap, bound) + 1)
+        for swap, bound in zip(shelf.swap_bounds, dose_bounds, strict=True)
     ]
-    best: tuple[int, int, tuple[int, ...]] | None = None
-    for counts in itertools.product(*ranges):
-        amount = sum(c * s for c, s in zip(counts, smaller, strict=True))
-        big = max(0, -(-(dose - amount) // largest))
-        key = (amount + big * largest, big + sum(counts), (-big, *(-c for c in counts)))
-        if best is None or key < best:
-            best = key
-    assert best is not None
-    chosen = [VialCount(p, -c) for p, c in zip(shelf.ordered, best[2], strict=True) if c]
+    if _combinations(ranges) <= MAX_COMBINATIONS:
+        best: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+        for combination in itertools.product(*ranges):
+            amount = sum(c * s for c, s in zip(combination, smaller, strict=True))
+            key = score(amount, sum(combination))
+            if key is None:
+                continue
+            # Ties go to more of the larger vials, so the plan is deterministic.
+            order = (key[0], key[1], -key[2], *(-c for c in combination))
+            if best is None or order < best[0]:
+                best = order, (key[2], *combination)
+        if best is None:
+            return VialPlan((), Decimal(0), 0)
+        big, *rest = best[1]
+        counts = tuple(rest)
+    elif largest <= MAX_REMAINDERS:
+        found = _by_remainder(largest, smaller, score)
+        if found is None:
+            return VialPlan((), Decimal(0), 0)
+        big, counts = found
+    else:
+        raise PlanTooLarge(
+            "The vial strengths of this drug are too finely divided to work out the "
+            f"least-waste plan for {fmt(dose_mg)} mg exactly; give the opened vials.",
+            "vials",
+        )
+    chosen = [VialCount(p, c) for p, c in zip(shelf.ordered, (big, *counts), strict=True) if c]
     labeled = sum((v.labeled_mg for v in chosen), Decimal(0))
     return VialPlan(tuple(chosen), labeled, sum(v.count for v in chosen))
+
+
+def _combinations(ranges: list[range]) -> int:
+    return math.prod(len(r) for r in ranges)
+
+
+def searched_exhaustively(presentations: Sequence[Presentation], dose_mg: Decimal) -> bool:
+    """Whether the least-waste plan for this dose came from the exhaustive search."""
+    shelf = _shelf(tuple(presentations))
+    dose = math.ceil(dose_mg * shelf.scale)
+    bounds = [-(-dose // s) for s in shelf.strengths[1:]]
+    ranges = [range(min(w, b) + 1) for w, b in zip(shelf.swap_bounds, bounds, strict=True)]
+    return _combinations(ranges) <= MAX_COMBINATIONS
+
+
+def _by_remainder(
+    largest: int, smaller: list[int], score: Score
+) -> tuple[int, tuple[int, ...]] | None:
+    settled: dict[int, tuple[int, int]] = {}
+    queue = [(0, 0, 0)]
+    while queue:
+        amount, vials, remainder = heapq.heappop(queue)
+        if remainder in settled:
+            continue
+        settled[remainder] = (amount, vials)
+        for size in smaller:
+            nxt = (remainder + size) % largest
+            if nxt not in settled:
+                heapq.heappush(queue, (amount + size, vials + 1, nxt))
+    # Walk back from the winning remainder only: each step is a vial whose removal
+    # leads to a settled remainder at exactly that smaller distance.
+    scored = [(score(a, v), r) for r, (a, v) in settled.items()]
+    usable = [(key, r) for key, r in scored if key is not None]
+    if not usable:
+        return None
+    key, winner = min(usable)
+    counts = [0] * len(smaller)
+    remainder, (amount, vials) = winner, settled[winner]
+    while amount:
+        for index, size in enumerate(smaller):
+            before = (remainder - size) % largest
+            if before in settled and settled[before] == (amount - size, vials - 1):
+                counts[index] += 1
+                remainder, amount, vials = before, amount - size, vials - 1
+                break
+        else:  # pragma: no cover - Dijkstra's settled distances always have a predecessor
+            raise AssertionError("no path back")
+    return key[2], tuple(counts)
 
 
 @dataclass(frozen=True)
@@ -116,26 +218,19 @@ def _shelf(presentations: tuple[Presentation, ...]) -> _Shelf:
 def fullest_plan_within(presentations: Sequence[Presentation], dose_mg: Decimal) -> VialPlan | None:
     """The most labeled amount <= ``dose_mg`` in whole vials (then fewest vials), or None.
 
-    The mirror of the least-waste plan, with the same swap bound on the smaller
-    strengths: it is the whole-vial dose just below an order, for dose rounding.
+    The mirror of the least-waste plan, by the same search: it is the whole-vial dose
+    just below an order, for dose rounding.
     """
     shelf = _shelf(tuple(presentations))
     dose = math.floor(dose_mg * shelf.scale)
-    largest, *smaller = shelf.strengths
-    ranges = [
-        range(min(swap, dose // s) + 1) for swap, s in zip(shelf.swap_bounds, smaller, strict=True)
-    ]
-    best: tuple[int, int, tuple[int, ...]] | None = None
-    for counts in itertools.product(*ranges):
-        amount = sum(c * s for c, s in zip(counts, smaller, strict=True))
+    largest = shelf.strengths[0]
+
+    def total(amount: int, vials: int) -> tuple[int, int, int] | None:
         if amount > dose:
-            continue
+            return None
         big = (dose - amount) // largest
-        key = (-(amount + big * largest), big + sum(counts), (-big, *(-c for c in counts)))
-        if best is None or key < best:
-            best = key
-    if best is None or best[0] == 0:
-        return None
-    chosen = [VialCount(p, -c) for p, c in zip(shelf.ordered, best[2], strict=True) if c]
-    labeled = sum((v.labeled_mg for v in chosen), Decimal(0))
-    return VialPlan(tuple(chosen), labeled, sum(v.count for v in chosen))
+        return -(amount + big * largest), vials + big, big
+
+    bounds = [dose // s for s in shelf.strengths[1:]]
+    plan = _best_plan(shelf, bounds, total, dose_mg)
+    return plan if plan.labeled_mg else None

@@ -35,6 +35,7 @@ from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.order import DoseOrder
 from doseunits.core.payers import PayerList
+from doseunits.core.plan import PlanTooLarge
 from doseunits.core.rounding import RoundingSuggestion, suggest_rounding
 from doseunits.core.snippet import render_note
 from doseunits.gui.billing_options import BillingOptions
@@ -265,7 +266,10 @@ class MainWindow(QMainWindow):
         percent = self.billing.rounding_percent
         if self.accepted_rounding is not None or not percent:
             return None
-        return suggest_rounding(result.drug, result.ordered_mg, percent)
+        try:
+            return suggest_rounding(result.drug, result.ordered_mg, percent)
+        except PlanTooLarge:  # odd site strengths: no suggestion rather than a stall
+            return None
 
     def accept_rounding(self, suggestion: RoundingSuggestion) -> None:
         """Only here does a rounded dose replace the order, and the note will say so."""
