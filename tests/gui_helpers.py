@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidget, QWidget
+from pytestqt.qtbot import QtBot
 
+from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
 
 
@@ -38,3 +40,12 @@ def type_text(widget: QWidget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
             QApplication.sendEvent(widget, event)
+
+
+def open_window(qtbot: QtBot, drug: str = "atezolizumab") -> MainWindow:
+    """The real window as the user gets it, shown, with a drug picked."""
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.drug_selector.select(drug)
+    return window

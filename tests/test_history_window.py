@@ -15,10 +15,9 @@ from pytestqt.qtbot import QtBot
 from doseunits.core.history import FILE_NAME
 from doseunits.core.ndc import Ndc
 from doseunits.core.site import data_dir
-from doseunits.gui import build_main_window
 from doseunits.gui.history_dialog import HistoryDialog
 from doseunits.gui.main_window import MainWindow
-from gui_helpers import field, units
+from gui_helpers import field, open_window, units
 
 pytestmark = pytest.mark.gui
 CLICK = Qt.MouseButton.LeftButton
@@ -27,10 +26,7 @@ PATIENT = "Jane Roe MRN 0042"
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = build_main_window()
-    qtbot.addWidget(window)
-    window.show()
-    window.drug_selector.select("atezolizumab")
+    window = open_window(qtbot)
     window.order_form.date.setDate(QDate(2026, 11, 28))
     yield window
     window.order_history.close()

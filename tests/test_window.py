@@ -14,15 +14,12 @@ from pytestqt.qtbot import QtBot
 from doseunits.core.ndc import Ndc
 from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
-from gui_helpers import field, line_rows, message, units
+from gui_helpers import field, line_rows, message, open_window, units
 
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = build_main_window()
-    qtbot.addWidget(window)
-    window.show()
-    window.drug_selector.select("atezolizumab")
+    window = open_window(qtbot)
     yield window
     window.close()
 

@@ -11,17 +11,14 @@ from pytestqt.qtbot import QtBot
 from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
 from doseunits.gui.scan_catcher import IDLE_MS
-from gui_helpers import field, line_rows, type_text, units
+from gui_helpers import field, line_rows, open_window, type_text, units
 from test_scan import ATEZOLIZUMAB_1200, gtin_for, scan_of
 
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    window = build_main_window()
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(qtbot, "nivolumab")
     qtbot.waitUntil(lambda: window.scan_catcher_installed)  # installed after the first frame
-    window.drug_selector.select("nivolumab")
     yield window
     window.close()
 
