@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -79,9 +80,17 @@ def run_app() -> int:
         print(f"doseunits: {error}", file=sys.stderr)
         return 2
     window.show()
+    QTimer.singleShot(0, _collect_garbage_again)
     if os.environ.get("DOSEUNITS_EXIT_AFTER_START"):  # start-up benchmarks
         QTimer.singleShot(0, _report_shown_and_quit)
     return app.exec()
+
+
+def _collect_garbage_again() -> None:
+    """After the first frame: start-up's objects stay for good, so keep them out of later
+    collections, and collect again (the command line turned it off for the start)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _report_shown_and_quit() -> None:
