@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,17 @@ def test_no_waste_payer_reports_the_discarded_units_as_not_billable(
     _, out, _ = calc(capsys, "--drug", "atezolizumab", "--dose", "1050",
                      "--payer", "commercial-no-waste")  # fmt: skip
     assert "15 units, not billable for Commercial" in out
+
+
+def test_self_test_from_source_passes_quietly(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "DOSEUNITS_CONFIG_DIR": str(tmp_path / "c"),
+        "DOSEUNITS_DATA_DIR": str(tmp_path / "d"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "doseunits", "--self-test"],
+        capture_output=True, text=True, check=False, env=env, timeout=120,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (0, "self-test passed\n", "")

@@ -52,8 +52,36 @@ def _check_engine() -> None:
             raise AssertionError(f"the note for {drug_id} does not name {result.drug.hcpcs}")
 
 
+#: What Qt says on an offscreen platform or a C locale; nothing to do with the app.
+EXPECTED_QT_MESSAGES = (
+    "This plugin does not support",
+    "Detected locale",
+    "Qt depends on a UTF-8 locale",
+    "If this causes problems",
+    "for more information",
+)
+
+
 def _check_window() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
     from doseunits.gui.app import smoke_test_window
 
-    smoke_test_window()
+    serious: list[str] = []
+
+    def listen(kind: QtMsgType, _context: object, message: str) -> None:
+        if message.startswith(EXPECTED_QT_MESSAGES):
+            return
+        if kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            serious.append(message)
+        elif kind == QtMsgType.QtWarningMsg:
+            print(f"self-test: Qt warned: {message}", file=sys.stderr)
+
+    previous = qInstallMessageHandler(listen)
+    try:
+        smoke_test_window()
+    finally:
+        qInstallMessageHandler(previous)
+    if serious:
+        raise AssertionError(f"Qt reported: {'; '.join(serious)}")
