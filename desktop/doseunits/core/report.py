@@ -88,6 +88,23 @@ def _line(line: ClaimLine) -> dict[str, Any]:
     }
 
 
+def line_rows(result: BillingResult) -> list[tuple[str, str, str, str, str, str]]:
+    """The claim lines as a table: a row per NDC, the HCPCS, modifiers and units on the
+    first row of each line (the command line's text and the window's table).
+    """
+    rows = []
+    for line in result.lines:
+        for index, quantity in enumerate(line.ndcs):
+            head = (line.hcpcs, " ".join(line.modifiers), str(line.units))
+            rows.append((
+                *(head if index == 0 else ("", "", "")),
+                str(quantity.ndc),
+                f"{quantity.quantity_text} {quantity.unit}",
+                quantity.n4,
+            ))  # fmt: skip
+    return rows
+
+
 def discarded_units_text(result: BillingResult) -> str:
     """The discarded units as billed: "15 units (JW)", "0 billable (JZ)", or not billable."""
     if result.jw_billed_units:
@@ -121,19 +138,7 @@ def as_text(result: BillingResult, snippet: str) -> str:
     ]
     if result.kept_mg:
         rows.append(_pair("Kept (multi-dose)", f"{fmt(result.kept_mg)} mg"))
-    table = [("HCPCS", "Mod", "Units", "NDC", "NDC qty", "N4")]
-    for line in result.lines:
-        for index, q in enumerate(line.ndcs or (None,)):
-            head = (
-                (line.hcpcs, " ".join(line.modifiers), str(line.units))
-                if index == 0
-                else ("", "", "")
-            )
-            table.append(
-                (*head, str(q.ndc), f"{q.quantity_text} {q.unit}", q.n4)
-                if q
-                else (*head, "", "", "")
-            )
+    table = [("HCPCS", "Mod", "Units", "NDC", "NDC qty", "N4"), *line_rows(result)]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     rows += ["", "Claim lines"]
     rows += [

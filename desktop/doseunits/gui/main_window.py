@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             reviewed = self.catalog.reviewed.isoformat() if self.catalog.reviewed else ""
             snippet = render_note(result, self.template, reviewed)
         except InputError as error:
-            self._message(error.field, ERROR, str(error))
+            self._field_message(error.field).show_message(ERROR, str(error))
             return self._show(None)
         except DoseUnitsError as error:  # a site template that can't be filled
             self.export_message.show_message(ERROR, str(error))
@@ -258,8 +258,11 @@ class MainWindow(QMainWindow):
             return self._show(None)
         self.vials.show_plan(result.plan if result.plan_proposed else None)
         self.rounding_banner.show_suggestion(self._suggestion(result))
-        for warning in result.warnings:
-            self._message(warning.field, WARNING, warning.text)
+        by_field: dict[str, list[str]] = {}
+        for warning in result.warnings:  # several warnings on one field share its line
+            by_field.setdefault(warning.field, []).append(warning.text)
+        for field, texts in by_field.items():
+            self._field_message(field).show_message(WARNING, " ".join(texts))
         return self._show(result, snippet)
 
     def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
@@ -353,12 +356,6 @@ class MainWindow(QMainWindow):
         if field == "vials":
             return self.vials.message
         return self.drug_message
-
-    def _message(self, field: str, kind: str, text: str) -> None:
-        target = self._field_message(field)
-        if target.kind == kind and target.text():  # several warnings on one field
-            text = target.text().split(": ", 1)[1] + " " + text
-        target.show_message(kind, text)
 
     def _clear_messages(self) -> None:
         for message in (*self.order_form.messages.values(), self.vials.message,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from doseunits.core.amounts import fmt
 from doseunits.core.billing import BillingResult
-from doseunits.core.report import discarded_units_text
+from doseunits.core.report import discarded_units_text, line_rows
 from doseunits.core.snippet import ml
 
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
@@ -103,19 +105,7 @@ class ResultsPanel(QWidget):
         for row, texts in values.items():
             for column, text in enumerate(texts, start=1):
                 self.amounts[(row, column)].setText(text)
-        rows: list[tuple[str, ...]] = []
-        for line in result.lines:
-            for index, quantity in enumerate(line.ndcs):
-                first = index == 0
-                rows.append((
-                    line.hcpcs if first else "",
-                    " ".join(line.modifiers) if first else "",
-                    str(line.units) if first else "",
-                    str(quantity.ndc),
-                    f"{quantity.quantity_text} {quantity.unit}",
-                    quantity.n4,
-                ))  # fmt: skip
-        self._fill_lines(rows)
+        self._fill_lines(line_rows(result))
         self.warnings.clear()
         self.warnings.addItems([w.text for w in result.warnings] or ["No warnings."])
         self.steps.setText("\n".join(result.steps))
@@ -129,7 +119,7 @@ class ResultsPanel(QWidget):
         self.steps.clear()
         self.snippet.clear()
 
-    def _fill_lines(self, rows: list[tuple[str, ...]]) -> None:
+    def _fill_lines(self, rows: Sequence[tuple[str, ...]]) -> None:
         self.lines.setRowCount(len(rows))
         for row, texts in enumerate(rows):
             for column, text in enumerate(texts):
