@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from doseunits.core.ndc import Ndc
 from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
-from gui_helpers import field, line_rows, message, open_window, units
+from gui_helpers import field, line_rows, message, open_window, type_text, units
 
 
 @pytest.fixture
@@ -165,13 +165,17 @@ def test_lot_and_expiry_reach_the_note_and_expired_vials_warn(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     type_dose(qtbot, window, "1050")
-    table = window.vials.table
-    table.item(0, 3).setText("B1234")  # type: ignore[union-attr]
-    table.item(0, 4).setText("2027-06-30")  # type: ignore[union-attr]
+    lot, expiry = window.vials.lot_inputs[0], window.vials.expiry_inputs[0]
+    assert (lot.accessibleName(), expiry.placeholderText()) == (
+        "Lot of 1200 mg / 20 mL single-dose vial, NDC 50242-0917-01",
+        "YYYY-MM-DD",
+    )
+    type_text(lot, "B1234")
+    type_text(expiry, "2027-06-30")
     assert "lot B1234, exp 2027-06-30" in window.results.snippet.toPlainText()
-    table.item(0, 4).setText("2020-01-31")  # type: ignore[union-attr]
+    expiry.setText("2020-01-31")
     assert "expired on 2020-01-31" in window.vials.message.text()
-    table.item(0, 4).setText("soon")  # type: ignore[union-attr]
+    expiry.setText("soon")
     assert "YYYY-MM-DD" in window.vials.message.text()
     assert line_rows(window) == []
 

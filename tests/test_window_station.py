@@ -27,9 +27,12 @@ def counts(window: MainWindow) -> list[int]:
     return [spin.value() for spin in window.vials._spins]
 
 
-def cell(window: MainWindow, row: int, column: int) -> str:
-    item = window.vials.table.item(row, column)
-    return item.text() if item else ""
+def lot(window: MainWindow, row: int) -> str:
+    return window.vials.lot_inputs[row].text()
+
+
+def expiry(window: MainWindow, row: int) -> str:
+    return window.vials.expiry_inputs[row].text()
 
 
 def scan_into(qtbot: QtBot, widget: object, text: str) -> None:
@@ -45,14 +48,14 @@ def test_a_scan_in_the_scan_field_selects_the_drug_and_adds_a_vial(
     assert drug is not None
     assert drug.id == "atezolizumab"
     assert counts(window) == [1, 0]
-    assert (cell(window, 0, 3), cell(window, 0, 4)) == ("B1234", "2027-06-30")
+    assert (lot(window, 0), expiry(window, 0)) == ("B1234", "2027-06-30")
     assert "Added 1 vial" in window.vials.scan_message.text()
     qtbot.keyClicks(field(window, "dose"), "1050")
     assert units(window) == [("", "105"), ("JW", "15")]
     assert "lot B1234, exp 2027-06-30" in window.results.snippet.toPlainText()
     scan_into(qtbot, window.vials.scan, scan_of(ATEZOLIZUMAB_1200, lot="C77"))
     assert counts(window) == [2, 0]
-    assert cell(window, 0, 3) == "B1234, C77"
+    assert lot(window, 0) == "B1234, C77"
 
 
 def test_a_scan_typed_into_the_dose_field_is_recognised(qtbot: QtBot, window: MainWindow) -> None:

@@ -8,7 +8,7 @@ import os
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -79,10 +79,10 @@ def run_app() -> int:
     except DoseUnitsError as error:  # a broken site catalog or template: say which
         print(f"doseunits: {error}", file=sys.stderr)
         return 2
-    window.show()
-    QTimer.singleShot(0, _collect_garbage_again)
+    window.first_frame.painted.connect(_collect_garbage_again)
     if os.environ.get("DOSEUNITS_EXIT_AFTER_START"):  # start-up benchmarks
-        QTimer.singleShot(0, _report_shown_and_quit)
+        window.first_frame.painted.connect(_report_shown_and_quit)
+    window.show()
     return app.exec()
 
 
@@ -94,7 +94,7 @@ def _collect_garbage_again() -> None:
 
 
 def _report_shown_and_quit() -> None:
-    """Print when the first window is up (wall clock), for packaging/bench_startup.py."""
+    """Print when the first frame is painted (wall clock), for packaging/bench_startup.py."""
     import time
 
     print(f"shown-at {time.time():.6f}", flush=True)

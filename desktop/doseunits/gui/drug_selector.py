@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from doseunits.core.catalog import Catalog, Drug
@@ -37,7 +37,7 @@ class DrugSelector(QComboBox):
         self._completer = QCompleter(self._matches, self)
         # The catalog's search decides what matches (name, HCPCS or NDC), not Qt's prefix match.
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setProperty("caseSensitivity", "CaseInsensitive")  # gui/qt_names.py
         self._completer.activated.connect(self._choose_label)
         self.setCompleter(self._completer)
         line = self.lineEdit()

@@ -13,8 +13,8 @@ from decimal import Decimal
 from string import Template
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
@@ -41,6 +41,7 @@ from doseunits.core.snippet import render_note
 from doseunits.gui.billing_options import BillingOptions
 from doseunits.gui.drug_selector import DrugSelector
 from doseunits.gui.field_message import ERROR, INFO, WARNING, FieldMessage
+from doseunits.gui.first_frame import FirstFrame
 from doseunits.gui.menus import build_menus
 from doseunits.gui.note_actions import NoteActions
 from doseunits.gui.note_details import NoteDetailsForm
@@ -101,12 +102,12 @@ class MainWindow(QMainWindow):
         self.drug_selector = DrugSelector(self.catalog)
         self.drug_info = QLabel()
         self.drug_info.setObjectName("drugInfo")
-        self.drug_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.drug_info.setProperty("textFormat", "PlainText")  # see gui/qt_names.py
         bold = self.drug_info.font()
         bold.setBold(True)
         self.drug_info.setFont(bold)
         self.drug_info.setWordWrap(True)
-        self.drug_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.drug_info.setProperty("textInteractionFlags", "TextSelectableByMouse")
         self.drug_note = QLabel()
         self.drug_note.setObjectName("drugNote")
         self.drug_note.setWordWrap(True)
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
 
         self.picture = VialPicture()
         self.results = ResultsPanel()
@@ -187,6 +188,10 @@ class MainWindow(QMainWindow):
         self.scan_catcher = ScanCatcher(self, self.vials.scan)
         self.scan_catcher.scanned.connect(self.handle_scan)
         self.scan_catcher_installed = False
+        # After the first frame: a Python filter on every event of the application
+        # made the first paint ~90 ms slower (each new event class set up its enums).
+        self.first_frame = FirstFrame(self)
+        self.first_frame.painted.connect(self._install_scan_catcher)
         self.setTabOrder(self.drug_selector, self.order_form.flat)
 
     def _buttons(self) -> QHBoxLayout:
@@ -417,13 +422,6 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         save_settings(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self.scan_catcher_installed:
-            # After the first frame: a Python filter on every event of the application
-            # made the first paint ~90 ms slower (each new event class set up its enums).
-            QTimer.singleShot(0, self._install_scan_catcher)
 
     def _install_scan_catcher(self) -> None:
         application = QApplication.instance()

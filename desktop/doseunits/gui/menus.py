@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -30,6 +29,8 @@ def build_menus(window: MainWindow) -> None:
     _action(file_menu, "Order &history…", "Ctrl+H", window.order_history.show_dialog)
 
     def audit_claims() -> None:
+        from PySide6.QtCore import Qt
+
         from doseunits.gui.audit_dialog import AuditDialog
 
         dialog = AuditDialog(window.catalog, window)
@@ -51,8 +52,12 @@ def _action(
     slot: Callable[[], object],
 ) -> QAction:  # fmt: skip
     action = QAction(text, menu)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
+    # setShortcuts, not setShortcut or QKeySequence(str): choosing between their
+    # overloads builds Qt's namespace of enums (~35 ms; see gui/qt_names.py).
+    if isinstance(shortcut, str):
+        action.setShortcuts([QKeySequence.fromString(shortcut)])
+    elif shortcut is not None:
+        action.setShortcuts(shortcut)
     action.triggered.connect(slot)
     menu.addAction(action)
     return action

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
@@ -164,6 +164,8 @@ class OrderHistory(QObject):
         if store is None:
             return
         dialog = HistoryDialog(store, self, self.window)
+        from PySide6.QtCore import Qt  # not at start: see gui/qt_names.py
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

@@ -10,7 +10,7 @@ way, because a line edit drops the ASCII 29 group separator that GS1 needs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -50,6 +50,8 @@ class ScanCatcher(QObject):
             return False
         if event.type() == QEvent.Type.KeyRelease:
             return True
+        from PySide6.QtCore import Qt  # not at import: see gui/qt_names.py
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             text, self.buffer, self.target = self.buffer, "", None
             self.timer.stop()
@@ -66,6 +68,8 @@ class ScanCatcher(QObject):
         self.buffer, self.target = "", None
         if target is None:
             return
+        from PySide6.QtCore import Qt
+
         self._replaying = True
         try:
             for char in text:

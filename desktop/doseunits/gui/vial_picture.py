@@ -5,14 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QBitmap, QBrush, QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from doseunits.core.amounts import fmt
 from doseunits.core.billing import BillingResult
+from doseunits.gui.qt_names import (
+    ALIGN_CENTER,
+    ALIGN_HCENTER,
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    ALIGN_VCENTER,
+    WORD_WRAP,
+)
 
 MAX_DRAWN = 12
+HATCH_ROWS = bytes(1 << (7 - row) for row in range(8))  # an 8x8 "/" line: the discarded part
 
 
 @dataclass(frozen=True)
@@ -75,11 +84,14 @@ class VialPicture(QWidget):
         wasted = QColor("#d84315")
         kept = palette.color(QPalette.ColorRole.Mid)
         line = self.fontMetrics().height()
-        painter.setPen(text)
-        if not self.vials:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.description())
+        if not self.vials:  # the pen is already the palette's text colour (QPainter.begin)
+            painter.drawText(self.rect(), ALIGN_CENTER, self.description())
             return
-        self._legend(painter, line, given, wasted, text)
+        # Any pen or brush makes PySide6 build Qt's enums (~35 ms, see gui/qt_names.py):
+        # the empty picture of the first frame gets by without; a dose brings them.
+        painter.setPen(text)
+        hatch = QBitmap.fromData(QSize(8, 8), HATCH_ROWS)
+        self._legend(painter, line, given, QBrush(wasted, hatch), text)
         shown = self.vials[:MAX_DRAWN]
         slot = min(line * 4.0, (self.width() - line) / len(shown))
         body_h = line * 5.0
@@ -96,28 +108,25 @@ class VialPicture(QWidget):
             given_h = float(vial.administered_mg / full) * (body_h - 2)
             left_h = float(vial.left_mg / full) * (body_h - 2)
             bottom = body.bottom() - 1
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(given)
-            painter.drawRect(QRectF(x + 1, bottom - given_h, width - 2, given_h))
-            painter.setBrush(QBrush(wasted if vial.single_dose else kept,
-                                    Qt.BrushStyle.BDiagPattern))  # fmt: skip
-            painter.drawRect(QRectF(x + 1, bottom - given_h - left_h, width - 2, left_h))
+            painter.fillRect(QRectF(x + 1, bottom - given_h, width - 2, given_h), given)
+            painter.fillRect(QRectF(x + 1, bottom - given_h - left_h, width - 2, left_h),
+                             QBrush(wasted if vial.single_dose else kept, hatch))  # fmt: skip
             painter.setPen(text)
             label = QRectF(
                 max(0.0, body.center().x() - slot / 2), body.bottom() + 2, slot, line * 1.2
             )
-            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, f"{fmt(full)} mg")
+            painter.drawText(label, ALIGN_HCENTER, f"{fmt(full)} mg")
         summary_left = line / 2 + len(shown) * slot + line
         if self.width() - summary_left > line * 8:
             painter.drawText(
                 QRectF(summary_left, top, self.width() - summary_left - line / 2, body_h + line),
-                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                ALIGN_LEFT | WORD_WRAP,
                 "\n".join(self._summary_lines()),
             )
         if len(self.vials) > MAX_DRAWN:
             painter.drawText(
                 QRectF(0, top, self.width() - line / 2, line),
-                Qt.AlignmentFlag.AlignRight,
+                ALIGN_RIGHT,
                 f"+{len(self.vials) - MAX_DRAWN} more",
             )
 
@@ -137,17 +146,14 @@ class VialPicture(QWidget):
         return lines
 
     def _legend(
-        self, painter: QPainter, line: int, given: QColor, wasted: QColor, text: QColor
+        self, painter: QPainter, line: int, given: QColor, wasted: QBrush, text: QColor
     ) -> None:
         x = line / 2
-        for colour, style, words in (
-            (given, Qt.BrushStyle.SolidPattern, "administered"),
-            (wasted, Qt.BrushStyle.BDiagPattern, "discarded"),
-        ):
+        for brush, words in ((QBrush(given), "administered"), (wasted, "discarded")):
             painter.setPen(QPen(text, 1))
-            painter.setBrush(QBrush(colour, style))
+            painter.setBrush(brush)
             painter.drawRect(QRectF(x, line * 0.25, line * 0.8, line * 0.8))
             width = self.fontMetrics().horizontalAdvance(words)
             painter.drawText(QRectF(x + line, 0, width + 4, line * 1.3),
-                             Qt.AlignmentFlag.AlignVCenter, words)  # fmt: skip
+                             ALIGN_VCENTER, words)  # fmt: skip
             x += line * 2 + width

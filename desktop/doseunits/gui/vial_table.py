@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -54,13 +54,15 @@ class VialPanel(QWidget):
             expiry.setToolTip("Expiry date, written YYYY-MM-DD")
         self.table.setToolTip("SDV: single-dose vial; MDV: multiple-dose vial")
         self.table.verticalHeader().hide()
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for policy in ("horizontalScrollBarPolicy", "verticalScrollBarPolicy"):
+            self.table.setProperty(policy, "ScrollBarAlwaysOff")  # see gui/qt_names.py
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Every input of a row is its own widget with an accessible name (count, lot,
+        # expiry); the table's own cells only show the vial and its NDC.
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.itemChanged.connect(self._item_changed)
         self.least_waste_button = QPushButton("&Least-waste plan")
         self.least_waste_button.setObjectName("leastWasteButton")
         self.least_waste_button.setToolTip("Put the counts back to the least-waste plan")
@@ -96,20 +98,22 @@ class VialPanel(QWidget):
         self.edited = False
         self._presentations: list[Presentation] = []
         self._spins: list[QSpinBox] = []
+        self.lot_inputs: list[QLineEdit] = []
+        self.expiry_inputs: list[QLineEdit] = []
         self._filling = False
 
     def set_drug(self, drug: Drug | None) -> None:
         self._filling = True
         self._presentations = list(drug.presentations) if drug else []
-        self._spins = []
+        self._spins, self.lot_inputs, self.expiry_inputs = [], [], []
         self.table.setRowCount(len(self._presentations))
         for row, presentation in enumerate(self._presentations):
             label = f"{fmt(presentation.strength_mg)} mg / {fmt(presentation.volume_ml)} mL, " + (
                 "SDV" if presentation.single_dose else "MDV"
             )
             ndc = str(presentation.ndc) + ("" if presentation.verified else UNVERIFIED)
-            self.table.setItem(row, 0, _fixed(label, presentation.source))
-            self.table.setItem(row, 1, _fixed(ndc, presentation.source))
+            self.table.setItem(row, 0, _shown(label, presentation.source))
+            self.table.setItem(row, 1, _shown(ndc, presentation.source))
             spin = QSpinBox()
             spin.setRange(0, MAX_VIALS)
             spin.setObjectName(f"vialCount_{presentation.ndc.eleven}")
@@ -117,8 +121,13 @@ class VialPanel(QWidget):
             spin.valueChanged.connect(self._count_edited)
             self.table.setCellWidget(row, COUNT, spin)
             self._spins.append(spin)
-            for column in (LOT, EXPIRY):
-                self.table.setItem(row, column, QTableWidgetItem(""))
+            eleven, what = presentation.ndc.eleven, f"{presentation.label}, NDC {presentation.ndc}"
+            lot = self._detail_input(f"vialLot_{eleven}", f"Lot of {what}", "")
+            expiry = self._detail_input(f"vialExpiry_{eleven}", f"Expiry of {what}", "YYYY-MM-DD")
+            self.table.setCellWidget(row, LOT, lot)
+            self.table.setCellWidget(row, EXPIRY, expiry)
+            self.lot_inputs.append(lot)
+            self.expiry_inputs.append(expiry)
         self._filling = False
         self.edited = False
         for row, spin in enumerate(self._spins):
@@ -171,21 +180,16 @@ class VialPanel(QWidget):
             for spin in self._spins:
                 spin.setValue(0)
         self._spins[row].setValue(self._spins[row].value() + 1)
-        lots = [t for t in self._cell(row, LOT).split(", ") if t]
+        lots = [t for t in self.lot_inputs[row].text().strip().split(", ") if t]
         if lot and lot not in lots:
             lots.append(lot)
-        self._set_cell(row, LOT, ", ".join(lots))
-        known = self._cell(row, EXPIRY)
+        self.lot_inputs[row].setText(", ".join(lots))
+        known = self.expiry_inputs[row].text().strip()
         if expiry and (not known or expiry.isoformat() < known):
-            self._set_cell(row, EXPIRY, expiry.isoformat())  # the earliest expiry counts
+            self.expiry_inputs[row].setText(expiry.isoformat())  # the earliest expiry counts
         self._filling = False
         self.edited = True
         self.changed.emit()
-
-    def _set_cell(self, row: int, column: int, text: str) -> None:
-        item = self.table.item(row, column)
-        if item is not None:
-            item.setText(text)
 
     def counts(self) -> tuple[VialCount, ...] | None:
         """The typed counts, or None while they follow the plan."""
@@ -198,8 +202,8 @@ class VialPanel(QWidget):
     def details(self) -> dict[Ndc, VialDetails]:
         found = {}
         for row, presentation in enumerate(self._presentations):
-            lot = self._cell(row, LOT)
-            expiry_text = self._cell(row, EXPIRY)
+            lot = self.lot_inputs[row].text().strip()
+            expiry_text = self.expiry_inputs[row].text().strip()
             expiry = None
             if expiry_text:
                 try:
@@ -217,30 +221,32 @@ class VialPanel(QWidget):
     def clear(self) -> None:
         self.edited = False
         self._filling = True
-        for row, spin in enumerate(self._spins):
+        for spin in self._spins:
             spin.setValue(0)
-            for column in (LOT, EXPIRY):
-                item = self.table.item(row, column)
-                if item:
-                    item.setText("")
+        for line in (*self.lot_inputs, *self.expiry_inputs):
+            line.clear()
         self._filling = False
 
-    def _cell(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
-        return item.text().strip() if item else ""
+    def _detail_input(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
+        line = QLineEdit()
+        line.setObjectName(name)
+        line.setAccessibleName(accessible)
+        line.setPlaceholderText(placeholder)
+        line.setFrame(False)  # the table draws the grid
+        line.textChanged.connect(self._detail_edited)
+        return line
 
     def _count_edited(self) -> None:
         if not self._filling:
             self.edited = True
             self.changed.emit()
 
-    def _item_changed(self) -> None:
+    def _detail_edited(self) -> None:
         if not self._filling:
             self.changed.emit()
 
 
-def _fixed(text: str, tooltip: str) -> QTableWidgetItem:
+def _shown(text: str, source: str) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    item.setToolTip(f"Source: {tooltip}")
+    item.setToolTip(f"Source: {source}")
     return item
