@@ -9,6 +9,7 @@ from doseunits.core.errors import InputError
 
 #: The engine is exact for any dose up to this amount; larger ones are refused.
 MAX_DOSE_MG = Decimal(100_000)
+MAX_VIALS = 1000  # of one presentation in one order
 #: More decimals than a balance or a syringe can show is a typing slip, not a dose.
 MAX_DECIMALS = 6
 #: Plain ASCII decimal numbers only: no "1_050", no other scripts' digits, no grouping.

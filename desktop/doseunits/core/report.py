@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doseunits.core.amounts import fmt
-from doseunits.core.billing import BillingResult, ClaimLine
 from doseunits.core.snippet import ml
+
+if TYPE_CHECKING:
+    from doseunits.core.billing import BillingResult, ClaimLine
 
 
 def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:

@@ -6,14 +6,17 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from doseunits import __version__
 from doseunits.core.amounts import fmt, fmt_places
-from doseunits.core.billing import BillingResult, ClaimLine
 from doseunits.core.errors import TemplateError
-from doseunits.core.order import NoteDetails
 from doseunits.core.resources import resource
 from doseunits.core.site import site_template
+
+if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
+    from doseunits.core.billing import BillingResult, ClaimLine
+    from doseunits.core.order import NoteDetails
 
 
 def default_template_path() -> Path:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from doseunits.core.amounts import fmt, to_decimal
+from doseunits.core.amounts import MAX_VIALS, fmt, to_decimal
 from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import InputError
 from doseunits.core.ndc import Ndc
 from doseunits.core.plan import VialCount
 
 _SPEC = re.compile(r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*[xX]\s*(?P<count>[0-9]+))?$")
-MAX_VIALS = 1000
 
 
 def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCount:

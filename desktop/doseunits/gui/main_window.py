@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 from string import Template
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,14 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from doseunits.core.amounts import fmt, to_decimal
-from doseunits.core.billing import BillingResult, compute
 from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import DoseUnitsError, InputError
-from doseunits.core.order import DoseOrder
 from doseunits.core.payers import PayerList
-from doseunits.core.plan import PlanTooLarge
-from doseunits.core.rounding import RoundingSuggestion, suggest_rounding
-from doseunits.core.snippet import render_note
 from doseunits.gui.billing_options import BillingOptions
 from doseunits.gui.drug_selector import DrugSelector
 from doseunits.gui.field_message import ERROR, INFO, WARNING, FieldMessage
@@ -54,10 +49,14 @@ from doseunits.gui.vial_table import VialPanel
 from doseunits.gui.window_settings import restore_settings, save_settings
 
 if TYPE_CHECKING:
+    from doseunits.core.billing import BillingResult
+    from doseunits.core.order import DoseOrder
+    from doseunits.core.rounding import RoundingSuggestion
     from doseunits.gui.order_history import OrderHistory
 
+    Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
+
 log = logging.getLogger(__name__)
-Engine = Callable[[DoseOrder], BillingResult]
 NUMBER_LABELS = {
     "dose": "The dose (mg)",
     "dose_per_kg": "The dose per kg (mg/kg)",
@@ -78,7 +77,7 @@ class MainWindow(QMainWindow):
         template: Template,
         settings: QSettings,
         payers: PayerList,
-        engine: Engine = compute,
+        engine: Engine | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -86,7 +85,7 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.template = template
         self.settings = settings
-        self.engine = engine
+        self.engine = engine or _compute
         self.payers = payers
         self.accepted_rounding: RoundingSuggestion | None = None
         self.result: BillingResult | None = None
@@ -188,10 +187,8 @@ class MainWindow(QMainWindow):
         self.scan_catcher = ScanCatcher(self, self.vials.scan)
         self.scan_catcher.scanned.connect(self.handle_scan)
         self.scan_catcher_installed = False
-        # After the first frame: a Python filter on every event of the application
-        # made the first paint ~90 ms slower (each new event class set up its enums).
         self.first_frame = FirstFrame(self)
-        self.first_frame.painted.connect(self._install_scan_catcher)
+        self.first_frame.painted.connect(self._after_first_frame)
         self.setTabOrder(self.drug_selector, self.order_form.flat)
 
     def _buttons(self) -> QHBoxLayout:
@@ -248,6 +245,8 @@ class MainWindow(QMainWindow):
         if not self._has_dose():
             self.vials.show_plan(None)
             return self._show(None)
+        from doseunits.core.snippet import render_note
+
         try:
             result = self.engine(self._order(drug))
             reviewed = self.catalog.reviewed.isoformat() if self.catalog.reviewed else ""
@@ -271,6 +270,9 @@ class MainWindow(QMainWindow):
         return self._show(result, snippet)
 
     def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
+        from doseunits.core.plan import PlanTooLarge
+        from doseunits.core.rounding import suggest_rounding
+
         percent = self.billing.rounding_percent
         if self.accepted_rounding is not None or not percent:
             return None
@@ -317,6 +319,8 @@ class MainWindow(QMainWindow):
         return any(self.order_form.text(f).strip() for f in fields)
 
     def _order(self, drug: Drug) -> DoseOrder:
+        from doseunits.core.order import DoseOrder
+
         form = self.order_form
 
         def number(field: str) -> Decimal | None:
@@ -423,6 +427,13 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         save_settings(self)
 
+    def _after_first_frame(self) -> None:
+        # A Python filter on every event of the application made the first paint ~90 ms
+        # slower (each new event class set up its enums), so it waits for that frame.
+        self._install_scan_catcher()
+        # The engine's modules (~20 ms) load just after it, before anyone can type a dose.
+        QTimer.singleShot(0, _load_engine)
+
     def _install_scan_catcher(self) -> None:
         application = QApplication.instance()
         if application is not None and not self.scan_catcher_installed:
@@ -432,3 +443,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         super().closeEvent(event)
+
+
+def _compute(order: DoseOrder) -> BillingResult:
+    from doseunits.core.billing import compute
+
+    return compute(order)
+
+
+def _load_engine() -> None:
+    import doseunits.core.billing
+    import doseunits.core.report
+    import doseunits.core.rounding  # noqa: F401

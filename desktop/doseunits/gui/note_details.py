@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from doseunits.core.order import NoteDetails
+if TYPE_CHECKING:
+    from doseunits.core.order import NoteDetails
 
 # objectName, label, accessible name
 TEXT_FIELDS = {
@@ -56,6 +59,8 @@ class NoteDetailsForm(QWidget):
         layout.addRow("Biomarker", row)
 
     def details(self) -> NoteDetails:
+        from doseunits.core.order import NoteDetails
+
         def text(field: str) -> str:
             return self.inputs[field].text().strip()
 

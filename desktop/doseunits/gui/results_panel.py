@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -20,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from doseunits.core.amounts import fmt
-from doseunits.core.billing import BillingResult
-from doseunits.core.report import discarded_units_text, line_rows
 from doseunits.core.snippet import ml
+
+if TYPE_CHECKING:
+    from doseunits.core.billing import BillingResult
 
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
 AMOUNT_ROWS = ("Administered", "Discarded", "Opened (labeled)")
@@ -93,6 +95,8 @@ class ResultsPanel(QWidget):
         layout.addWidget(note_box, 1)
 
     def show_result(self, result: BillingResult, snippet: str) -> None:
+        from doseunits.core.report import discarded_units_text, line_rows
+
         values = {
             1: (fmt(result.administered_mg), ml(result.administered_ml), str(result.admin_units)),
             2: (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QBitmap, QBrush, QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from doseunits.core.amounts import fmt
-from doseunits.core.billing import BillingResult
 from doseunits.gui.qt_names import (
     ALIGN_CENTER,
     ALIGN_HCENTER,
@@ -19,6 +19,9 @@ from doseunits.gui.qt_names import (
     ALIGN_VCENTER,
     WORD_WRAP,
 )
+
+if TYPE_CHECKING:
+    from doseunits.core.billing import BillingResult
 
 MAX_DRAWN = 12
 HATCH_ROWS = bytes(1 << (7 - row) for row in range(8))  # an 8x8 "/" line: the discarded part

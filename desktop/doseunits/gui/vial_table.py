@@ -7,6 +7,7 @@ typed until the least-waste button puts the plan back.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,15 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doseunits.core.amounts import fmt
+from doseunits.core.amounts import MAX_VIALS, fmt
 from doseunits.core.catalog import Drug, Presentation
 from doseunits.core.dates import strict_date
 from doseunits.core.errors import InputError
 from doseunits.core.ndc import Ndc
-from doseunits.core.order import VialDetails
-from doseunits.core.plan import VialCount, VialPlan
-from doseunits.core.vialspec import MAX_VIALS
 from doseunits.gui.field_message import FieldMessage
+
+if TYPE_CHECKING:
+    from doseunits.core.order import VialDetails
+    from doseunits.core.plan import VialCount, VialPlan
 
 COLUMNS = ("Vial", "NDC", "Count", "Lot", "Expiry")
 COUNT, LOT, EXPIRY = 2, 3, 4
@@ -193,6 +195,8 @@ class VialPanel(QWidget):
 
     def counts(self) -> tuple[VialCount, ...] | None:
         """The typed counts, or None while they follow the plan."""
+        from doseunits.core.plan import VialCount
+
         if not self.edited:
             return None
         return tuple(
@@ -200,6 +204,8 @@ class VialPanel(QWidget):
         )
 
     def details(self) -> dict[Ndc, VialDetails]:
+        from doseunits.core.order import VialDetails
+
         found = {}
         for row, presentation in enumerate(self._presentations):
             lot = self.lot_inputs[row].text().strip()
