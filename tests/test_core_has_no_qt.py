@@ -30,7 +30,7 @@ def test_importing_every_core_module_loads_no_qt() -> None:
     code = (
         "import sys\n"
         + "".join(f"import {m}\n" for m in modules)
-        + "import doseunits.cli\n"
+        + "import doseunits.cli\nimport doseunits.commands\n"
         + "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         + "assert not bad, bad\n"
     )

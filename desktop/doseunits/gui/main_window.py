@@ -14,14 +14,12 @@ from string import Template
 from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -49,6 +47,8 @@ from doseunits.gui.vial_table import VialPanel
 from doseunits.gui.window_settings import restore_settings, save_settings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from doseunits.core.billing import BillingResult
     from doseunits.core.order import DoseOrder
     from doseunits.core.rounding import RoundingSuggestion
@@ -383,6 +383,8 @@ class MainWindow(QMainWindow):
         self.unexpected_errors += 1
         log.error("Unexpected error while computing", exc_info=error)
         if self.unexpected_errors == 1:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "DoseUnits: unexpected error",

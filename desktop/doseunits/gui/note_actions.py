@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from doseunits.gui.field_message import ERROR, FieldMessage
 
@@ -83,10 +83,14 @@ class NoteActions(QObject):
             self.noteSent.emit()
 
     def _ask_save_path(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(self.window, "Save note", "note.txt", "Text (*.txt)")
         return Path(name) if name else None
 
     def _ask_pdf_path(self) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getSaveFileName(
             self.window, "Save note as PDF", "note.pdf", "PDF (*.pdf)"
         )
