@@ -51,7 +51,7 @@ def _action(
     menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None,
     slot: Callable[[], object],
 ) -> QAction:  # fmt: skip
-    action = QAction(text, menu)
+    action = QAction(text=text, parent=menu)  # by keyword: QAction(str, parent) builds QIcon
     # setShortcuts, not setShortcut or QKeySequence(str): choosing between their
     # overloads builds Qt's namespace of enums (~35 ms; see gui/qt_names.py).
     if isinstance(shortcut, str):

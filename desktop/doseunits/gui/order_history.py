@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
 
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.ndc import Ndc
@@ -52,7 +51,7 @@ class OrderHistory(QObject):
         super().__init__(window)
         self.window = window
         self.settings = window.settings
-        self.keep_action = QAction("Keep local order &history", window)
+        self.keep_action = QAction(text="Keep local order &history", parent=window)
         self.keep_action.setObjectName("keepHistoryAction")
         self.keep_action.setCheckable(True)
         self.keep_action.setChecked(setting_flag(self.settings, ENABLED))
@@ -88,6 +87,8 @@ class OrderHistory(QObject):
             log.warning("Order history not available: %s", error)
             return None
         if store.notice:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "DoseUnits: order history",
