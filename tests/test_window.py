@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from doseunits.core.ndc import Ndc
@@ -237,6 +237,22 @@ def test_new_order_clears_the_order_but_keeps_the_preparer(
     assert line_rows(window) == []
     assert window.note_form.inputs["patient"].text() == ""
     assert window.note_form.inputs["preparer"].text() == "AB"
+
+
+def test_menu_shortcuts(window: MainWindow) -> None:
+    shortcuts = {
+        action.text(): action.shortcut().toString()
+        for menu in window.menuBar().findChildren(QMenu)
+        for action in menu.actions()
+        if not action.isSeparator()
+    }
+    assert shortcuts["&New order"] == "Ctrl+N"
+    assert shortcuts["&Save note as text…"] == "Ctrl+S"
+    assert shortcuts["&Print note…"] == "Ctrl+P"
+    assert shortcuts["Save note as P&DF…"] == "Ctrl+Shift+P"
+    assert shortcuts["&Copy note"] == "Ctrl+Shift+C"
+    assert shortcuts["Order &history…"] == "Ctrl+H"
+    assert shortcuts["&Quit"] == "Ctrl+Q"
 
 
 def test_an_unexpected_error_is_logged_shown_once_and_survived(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def build_menus(window: MainWindow) -> None:
 
     _action(file_menu, "&Audit claims…", None, audit_claims)
     file_menu.addSeparator()
-    _action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, window.close)
+    _action(file_menu, "&Quit", "Ctrl+Q", window.close)
     edit_menu = window.menuBar().addMenu("&Edit")
     _action(edit_menu, "&Copy note", "Ctrl+Shift+C", notes.copy)
     help_menu = window.menuBar().addMenu("&Help")
@@ -48,16 +48,15 @@ def build_menus(window: MainWindow) -> None:
 
 
 def _action(
-    menu: QMenu, text: str, shortcut: str | QKeySequence.StandardKey | None,
+    menu: QMenu, text: str, shortcut: str | None,
     slot: Callable[[], object],
 ) -> QAction:  # fmt: skip
-    action = QAction(text=text, parent=menu)  # by keyword: QAction(str, parent) builds QIcon
-    # setShortcuts, not setShortcut or QKeySequence(str): choosing between their
-    # overloads builds Qt's namespace of enums (~35 ms; see gui/qt_names.py).
-    if isinstance(shortcut, str):
-        action.setShortcuts([QKeySequence.fromString(shortcut)])
-    elif shortcut is not None:
-        action.setShortcuts(shortcut)
+    # By keyword and by property name: QAction(str, parent) builds PySide6's QIcon type,
+    # QKeySequence its own, and setShortcut's overloads Qt's namespace of enums (~35 ms;
+    # see gui/qt_names.py). The meta-object turns "Ctrl+N" into the key sequence.
+    action = QAction(text=text, parent=menu)
+    if shortcut is not None:
+        action.setProperty("shortcut", shortcut)
     action.triggered.connect(slot)
     menu.addAction(action)
     return action
