@@ -5,9 +5,10 @@ default options, no trimming) into build/bench/, then measures it and the app bu
 packaging/build made (build/pyinstaller/dist/doseunits) side by side:
 
   * one-folder size: bytes of the regular files (symlinks count nothing); target <= 0.9x
-  * cold start: spawn to the first window shown on the offscreen platform (each prints
-    ``shown-at <epoch s>`` then quits; exit is not counted); median of alternating runs,
-    after one warm-up run each; target <= 1.5x
+  * cold start: spawn to the first painted frame on the offscreen platform (each prints
+    ``shown-at <epoch s> cpu <s>`` then quits; exit is not counted); median of runs in
+    pairs of alternating order, after one warm-up run each, in wall time (the target,
+    <= 1.5x) and in the process's CPU time (the same work, less of the machine's noise)
   * peak memory: the child's maximum resident set (wait4's rusage), median; target <= 1.3x
 
     packaging/build && .venv/bin/python packaging/bench_bundle.py [--runs 10]
@@ -32,7 +33,7 @@ BENCH = ROOT / "build" / "bench"
 
 BARE = Path(__file__).resolve().parent / "bare_window.py"  # shared with bench_startup.py
 
-TARGETS = {"size": 0.9, "start": 1.5, "memory": 1.3}
+TARGETS = {"size": 0.9, "start": 1.5, "cpu": 1.5, "memory": 1.3}
 
 
 def build_bare() -> Path:
@@ -58,8 +59,8 @@ def folder_bytes(folder: Path) -> int:
     )
 
 
-def one_run(executable: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from spawn to the shown window, and the child's peak RSS in MiB."""
+def one_run(executable: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds from spawn to the painted frame, CPU seconds then, and peak RSS in MiB."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.time()
         process = subprocess.Popen([str(executable)], env=env, stdout=out, stderr=err)
@@ -71,7 +72,8 @@ def one_run(executable: Path, env: dict[str, str]) -> tuple[float, float]:
         shown = [line for line in lines if line.startswith("shown-at ")]
         if process.returncode != 0 or not shown:
             raise SystemExit(f"{executable} failed ({process.returncode}): {err.read()[-500:]!r}")
-    return float(shown[0].split()[1]) - start, usage.ru_maxrss / 1024  # Linux: KiB
+    words = shown[0].split()
+    return float(words[1]) - start, float(words[3]), usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def main() -> int:
@@ -98,17 +100,21 @@ def main() -> int:
         for executable in bundles.values():  # warm the disk cache for both alike
             one_run(executable, env)
         starts: dict[str, list[float]] = {name: [] for name in bundles}
+        cpu: dict[str, list[float]] = {name: [] for name in bundles}
         memory: dict[str, list[float]] = {name: [] for name in bundles}
-        for _ in range(args.runs):
-            for name, executable in bundles.items():
-                seconds, mib = one_run(executable, env)
+        for run in range(args.runs):
+            order = list(bundles.items())
+            for name, executable in order if run % 2 == 0 else reversed(order):
+                seconds, cpu_seconds, mib = one_run(executable, env)
                 starts[name].append(seconds)
+                cpu[name].append(cpu_seconds)
                 memory[name].append(mib)
 
     figures = {
         name: {
             "size": folder_bytes(executable.parent) / 2**20,
             "start": statistics.median(starts[name]) * 1000,
+            "cpu": statistics.median(cpu[name]) * 1000,
             "memory": statistics.median(memory[name]),
         }
         for name, executable in bundles.items()
@@ -116,7 +122,8 @@ def main() -> int:
     app_f, bare_f = figures["DoseUnits"], figures["bare window"]
     rows = (
         ("one-folder size", "size", "MiB", "{:.1f}"),
-        ("cold start to shown window", "start", "ms", "{:.0f}"),
+        ("cold start to first frame", "start", "ms", "{:.0f}"),
+        ("  the same in CPU time", "cpu", "ms", "{:.0f}"),
         ("peak memory at start (RSS)", "memory", "MiB", "{:.1f}"),
     )
     print(f"\nPyInstaller one-folder bundles, offscreen, median of {args.runs} alternating runs")
@@ -131,7 +138,7 @@ def main() -> int:
         target = f"<= {TARGETS[key]}"
         print(f"{label:28} {ours:>11} {bare:>12} {ratio:6.2f} {target:>7} {verdict}")
     print(
-        "ratios: size {:.2f}, start {:.2f}, memory {:.2f}".format(
+        "ratios: size {:.2f}, start {:.2f} (CPU {:.2f}), memory {:.2f}".format(
             *(app_f[key] / bare_f[key] for _, key, _, _ in rows)
         )
     )
