@@ -223,3 +223,17 @@ def test_self_test_from_source_passes_quietly(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False, env=env, timeout=120,
     )  # fmt: skip
     assert (done.returncode, done.stdout, done.stderr) == (0, "self-test passed\n", "")
+
+
+def test_without_arguments_the_window_opens(tmp_path: Path) -> None:
+    """``python -m doseunits`` paints the window's first frame (in the start-up benchmark's
+    mode, which reports that moment and ends the process there)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DOSEUNITS_EXIT_AFTER_START": "1",
+           "DOSEUNITS_CONFIG_DIR": str(tmp_path), "DOSEUNITS_DATA_DIR": str(tmp_path)}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "doseunits"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    words = done.stdout.split()
+    assert (words[0], words[2]) == ("shown-at", "cpu"), done.stdout
+    assert 0 < float(words[3]) < 60
