@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 ERROR = "error"
@@ -20,6 +19,8 @@ class FieldMessage(QLabel):
         self.hide()
 
     def show_message(self, kind: str, text: str) -> None:
+        from PySide6.QtGui import QColor, QPalette  # on the first message, not at start
+
         self.kind = kind
         self.setText(_PREFIX[kind] + text)
         # Colours are mixed with the palette's text colour, so dark mode stays readable.

@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize
-from PySide6.QtGui import QBitmap, QBrush, QColor, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QBitmap, QBrush, QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
 from doseunits.core.amounts import fmt
 from doseunits.gui.qt_names import (
@@ -21,6 +21,8 @@ from doseunits.gui.qt_names import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QColor, QPaintEvent
+
     from doseunits.core.billing import BillingResult
 
 MAX_DRAWN = 12
@@ -47,17 +49,11 @@ class VialPicture(QWidget):
         super().__init__(parent)
         self.setObjectName("vialPicture")
         self.setAccessibleName("Picture of the opened vials")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Nine lines of text high; as wide as its row allows (its stretch in the window).
+        # Fixed sizes, not Python sizeHint overrides that every layout pass would call.
+        self.setFixedHeight(self.fontMetrics().height() * 9)
+        self.setMinimumWidth(240)
         self.vials: list[DrawnVial] = []
-
-    def sizeHint(self) -> QSize:
-        return QSize(480, self._height())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(240, self._height())
-
-    def _height(self) -> int:
-        return self.fontMetrics().height() * 9
 
     def show_result(self, result: BillingResult | None) -> None:
         self.vials = []
@@ -80,6 +76,13 @@ class VialPicture(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
+        if not self.vials:  # the pen is already the palette's text colour (QPainter.begin)
+            painter.drawText(self.rect(), ALIGN_CENTER, self.description())
+            return
+        # Any pen or brush makes PySide6 build Qt's enums (~35 ms, see gui/qt_names.py):
+        # the empty picture of the first frame gets by without; a dose brings them.
+        from PySide6.QtGui import QColor, QPalette
+
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
@@ -87,11 +90,6 @@ class VialPicture(QWidget):
         wasted = QColor("#d84315")
         kept = palette.color(QPalette.ColorRole.Mid)
         line = self.fontMetrics().height()
-        if not self.vials:  # the pen is already the palette's text colour (QPainter.begin)
-            painter.drawText(self.rect(), ALIGN_CENTER, self.description())
-            return
-        # Any pen or brush makes PySide6 build Qt's enums (~35 ms, see gui/qt_names.py):
-        # the empty picture of the first frame gets by without; a dose brings them.
         painter.setPen(text)
         hatch = QBitmap.fromData(QSize(8, 8), HATCH_ROWS)
         self._legend(painter, line, given, QBrush(wasted, hatch), text)
