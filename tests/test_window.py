@@ -182,6 +182,35 @@ def test_lot_and_expiry_reach_the_note_and_expired_vials_warn(
     assert line_rows(window) == []
 
 
+def test_an_expiry_being_typed_is_no_error_until_it_is_left(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    type_dose(qtbot, window, "1050")
+    expiry = window.vials.expiry_inputs[0]
+    window.activateWindow()
+    expiry.setFocus()
+    qtbot.waitUntil(expiry.hasFocus)
+    type_text(expiry, "2027-0")  # half a date: the lines stay, no error yet
+    assert line_rows(window)
+    assert not window.vials.message.isVisible()
+    field(window, "dose").setFocus()  # left half-typed: now it is an error
+    qtbot.waitUntil(lambda: "YYYY-MM-DD" in window.vials.message.text())
+    assert line_rows(window) == []
+    expiry.setFocus()
+    qtbot.waitUntil(expiry.hasFocus)
+    type_text(expiry, "6-30")
+    assert "exp 2027-06-30" in window.results.snippet.toPlainText()
+
+
+def test_the_vial_picture_grows_with_the_font(window: MainWindow) -> None:
+    picture = window.picture
+    before = picture.height()
+    font = picture.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    picture.setFont(font)
+    assert picture.height() == picture.fontMetrics().height() * 9 > before
+
+
 def test_copy_puts_the_note_on_the_clipboard(qtbot: QtBot, window: MainWindow) -> None:
     type_dose(qtbot, window, "1050")
     qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)

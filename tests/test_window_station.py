@@ -139,3 +139,12 @@ def test_payer_and_rounding_policy_persist(qtbot: QtBot, window: MainWindow) -> 
     qtbot.addWidget(again)
     assert again.billing.current_payer().id == "medicaid"
     assert again.billing.rounding.value() == 10
+
+
+def test_a_window_started_minimised_still_catches_scans(qtbot: QtBot) -> None:
+    """What waits for the first frame must not wait for ever when there is none to see."""
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.showMinimized()
+    qtbot.waitUntil(lambda: window.scan_catcher_installed)
+    assert window.first_frame.painted_at > 0

@@ -1,10 +1,10 @@
 """Knowing when a window's first frame is on screen.
 
-Work that the first frame does not need (the application-wide scan catcher) waits for
-it, and the start-up benchmark stops its clock at it. A timer started at ``show()``
-fires before the first paint, so the window itself is watched for its first Paint
-event; the rest of that paint pass (its children, the flush to the screen) finishes
-before anything posted from there runs.
+Work that the first frame does not need (the application-wide scan catcher, the icon,
+the engine's modules, garbage collection) waits for it, and the start-up benchmark stops
+its clock at it. A timer started at ``show()`` fires before the first paint, so the
+window itself is watched for its first Paint event; the rest of that paint pass (its
+children, the flush to the screen) finishes before anything posted from there runs.
 """
 
 from __future__ import annotations
@@ -16,11 +16,15 @@ from PySide6.QtWidgets import QWidget
 
 
 class FirstFrame(QObject):
-    """Signals: ``painted()`` once, after the window's first frame is painted.
+    """Signals: ``painted()`` once, after the window's first frame is painted; at once if
+    it is shown minimised (no frame until it is restored); and ``FALLBACK_MS`` after it
+    is shown if no frame has come by then, so what waits for the frame still happens.
 
     ``painted_at`` (wall clock) and ``painted_cpu`` (process CPU time) record that moment
     for the start-up benchmark, before any slot of ``painted`` runs.
     """
+
+    FALLBACK_MS = 30_000  # far beyond a real first frame, even under valgrind
 
     painted = Signal()
 
@@ -29,15 +33,28 @@ class FirstFrame(QObject):
         self.window = window
         self.done = False
         self.painted_at = self.painted_cpu = 0.0
+        self.fallback = QTimer(self)  # a child: it goes when the window goes
+        self.fallback.setSingleShot(True)
+        self.fallback.timeout.connect(self._finish)
         window.installEventFilter(self)  # only the window's own events, not the children's
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.done and event.type() == QEvent.Type.Paint:
-            self.done = True
-            self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self._painted)
+        kind = event.type()
+        if kind == QEvent.Type.Show and not self.done:
+            if self.window.isMinimized():
+                QTimer.singleShot(0, self._finish)
+            else:
+                self.fallback.start(self.FALLBACK_MS)
+        elif kind == QEvent.Type.Paint and not self.done:
+            QTimer.singleShot(0, self._finish)
+            self.done = True  # the rest of this paint pass ends before the posted call
         return False
 
-    def _painted(self) -> None:
+    def _finish(self) -> None:
+        if self.painted_at:
+            return
+        self.done = True
+        self.fallback.stop()
+        self.window.removeEventFilter(self)
         self.painted_at, self.painted_cpu = time.time(), time.process_time()
         self.painted.emit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,8 @@ def build_menus(window: MainWindow) -> None:
 
     _action(file_menu, "&Audit claims…", None, audit_claims)
     file_menu.addSeparator()
-    _action(file_menu, "&Quit", "Ctrl+Q", window.close)
+    # Qt's standard Quit keys: Ctrl+Q, none on Windows (a slip there would close an order).
+    _action(file_menu, "&Quit", None if sys.platform == "win32" else "Ctrl+Q", window.close)
     edit_menu = window.menuBar().addMenu("&Edit")
     _action(edit_menu, "&Copy note", "Ctrl+Shift+C", notes.copy)
     help_menu = window.menuBar().addMenu("&Help")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QEvent, QRectF, QSize
 from PySide6.QtGui import QBitmap, QBrush, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -55,6 +55,11 @@ class VialPicture(QWidget):
         self.setMinimumWidth(240)
         self.vials: list[DrawnVial] = []
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # larger text: a taller picture
+            self.setFixedHeight(self.fontMetrics().height() * 9)
+        super().changeEvent(event)
+
     def show_result(self, result: BillingResult | None) -> None:
         self.vials = []
         if result:
@@ -92,6 +97,7 @@ class VialPicture(QWidget):
         line = self.fontMetrics().height()
         painter.setPen(text)
         hatch = QBitmap.fromData(QSize(8, 8), HATCH_ROWS)
+        hatch.setDevicePixelRatio(self.devicePixelRatioF())  # as fine on a HiDPI screen
         self._legend(painter, line, given, QBrush(wasted, hatch), text)
         shown = self.vials[:MAX_DRAWN]
         slot = min(line * 4.0, (self.width() - line) / len(shown))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -105,6 +106,9 @@ class VialPanel(QWidget):
         self._filling = False
 
     def set_drug(self, drug: Drug | None) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and self.table.isAncestorOf(focus):
+            self.table.setFocus()  # its cell inputs are about to be replaced
         self._filling = True
         self._presentations = list(drug.presentations) if drug else []
         self._spins, self.lot_inputs, self.expiry_inputs = [], [], []
@@ -209,8 +213,11 @@ class VialPanel(QWidget):
         found = {}
         for row, presentation in enumerate(self._presentations):
             lot = self.lot_inputs[row].text().strip()
-            expiry_text = self.expiry_inputs[row].text().strip()
+            expiry_input = self.expiry_inputs[row]
+            expiry_text = expiry_input.text().strip()
             expiry = None
+            if len(expiry_text) < len("YYYY-MM-DD") and expiry_input.hasFocus():
+                expiry_text = ""  # still being typed: no expiry yet, and no error until it's left
             if expiry_text:
                 try:
                     expiry = strict_date(expiry_text)
@@ -240,6 +247,7 @@ class VialPanel(QWidget):
         line.setPlaceholderText(placeholder)
         line.setFrame(False)  # the table draws the grid
         line.textChanged.connect(self._detail_edited)
+        line.editingFinished.connect(self._detail_edited)  # a date left half-typed is flagged
         return line
 
     def _count_edited(self) -> None:
