@@ -31,7 +31,6 @@ class FirstFrame(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        self.done = False
         self.painted_at = self.painted_cpu = 0.0
         self.fallback = QTimer(self)  # a child: it goes when the window goes
         self.fallback.setSingleShot(True)
@@ -40,20 +39,18 @@ class FirstFrame(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.Show and not self.done:
-            if self.window.isMinimized():
-                QTimer.singleShot(0, self._finish)
-            else:
-                self.fallback.start(self.FALLBACK_MS)
-        elif kind == QEvent.Type.Paint and not self.done:
+        minimised = kind == QEvent.Type.Show and self.window.isMinimized()
+        if kind == QEvent.Type.Paint or minimised:
+            # Watched no more; the rest of this paint pass ends before the posted call.
+            self.window.removeEventFilter(self)
             QTimer.singleShot(0, self._finish)
-            self.done = True  # the rest of this paint pass ends before the posted call
+        elif kind == QEvent.Type.Show:
+            self.fallback.start(self.FALLBACK_MS)
         return False
 
     def _finish(self) -> None:
-        if self.painted_at:
+        if self.painted_at:  # once, whichever of frame and fallback comes first
             return
-        self.done = True
         self.fallback.stop()
         self.window.removeEventFilter(self)
         self.painted_at, self.painted_cpu = time.time(), time.process_time()

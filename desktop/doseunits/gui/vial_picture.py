@@ -49,15 +49,18 @@ class VialPicture(QWidget):
         super().__init__(parent)
         self.setObjectName("vialPicture")
         self.setAccessibleName("Picture of the opened vials")
-        # Nine lines of text high; as wide as its row allows (its stretch in the window).
+        # As wide as its row allows (its stretch in the window), nine lines of text high.
         # Fixed sizes, not Python sizeHint overrides that every layout pass would call.
-        self.setFixedHeight(self.fontMetrics().height() * 9)
         self.setMinimumWidth(240)
+        self._fit_to_font()
         self.vials: list[DrawnVial] = []
+
+    def _fit_to_font(self) -> None:
+        self.setFixedHeight(self.fontMetrics().height() * 9)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:  # larger text: a taller picture
-            self.setFixedHeight(self.fontMetrics().height() * 9)
+            self._fit_to_font()
         super().changeEvent(event)
 
     def show_result(self, result: BillingResult | None) -> None:

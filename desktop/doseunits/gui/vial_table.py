@@ -131,6 +131,7 @@ class VialPanel(QWidget):
             lot = self._detail_input(f"vialLot_{eleven}", f"Lot of {what}", "")
             expiry = self._detail_input(f"vialExpiry_{eleven}", f"Expiry of {what}", "YYYY-MM-DD")
             self.table.setCellWidget(row, LOT, lot)
+            expiry.editingFinished.connect(self._detail_edited)  # half-typed, then left: flag it
             self.table.setCellWidget(row, EXPIRY, expiry)
             self.lot_inputs.append(lot)
             self.expiry_inputs.append(expiry)
@@ -247,7 +248,6 @@ class VialPanel(QWidget):
         line.setPlaceholderText(placeholder)
         line.setFrame(False)  # the table draws the grid
         line.textChanged.connect(self._detail_edited)
-        line.editingFinished.connect(self._detail_edited)  # a date left half-typed is flagged
         return line
 
     def _count_edited(self) -> None:
