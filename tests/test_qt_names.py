@@ -47,3 +47,40 @@ def test_the_first_frame_does_not_build_qts_enums(tmp_path: object) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Qt's enums not built"
+
+
+READS = """
+import os, runpy, sys
+def hook(event, args):
+    if event == "open" and "PySide6" in sys.modules and str(args[0]).endswith(".py"):
+        os.write(2, f"read {args[0]}\\n".encode())
+sys.addaudithook(hook)
+sys.argv = ["doseunits"]
+runpy.run_module("doseunits", run_name="__main__")
+"""
+
+
+def test_the_start_reads_no_standard_library_source(tmp_path: object) -> None:
+    """PySide6 reads the source of each module an import statement names once it has
+    loaded (~2 ms for typing.py): the window's modules leave the standard library to the
+    core, which loads first (see doseunits/gui/__init__.py)."""
+    import sysconfig
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DOSEUNITS_EXIT_AFTER_START": "1",
+           "DOSEUNITS_CONFIG_DIR": str(tmp_path), "DOSEUNITS_DATA_DIR": str(tmp_path)}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", READS], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "shown-at" in done.stdout
+    stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
+    read = [line[5:] for line in done.stderr.splitlines() if line.startswith("read ")]
+    ours = [path for path in read if "doseunits" in path]
+    assert ours, "the probe saw no source read at all"
+    from_stdlib = {
+        os.path.relpath(os.path.realpath(path), stdlib)
+        for path in read
+        if os.path.realpath(path).startswith(stdlib + os.sep)
+    }
+    # enum.py is read by PySide6's own start (the bare window's too); __future__ is tiny.
+    assert from_stdlib <= {"enum.py", "__future__.py"}, sorted(from_stdlib)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from doseunits.core.payers import DEFAULT_PAYER, Payer, PayerList
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class BillingOptions(QWidget):
@@ -59,4 +61,6 @@ class BillingOptions(QWidget):
 
     @property
     def rounding_percent(self) -> Decimal:
+        from decimal import Decimal  # at the first dose, not at start (gui/__init__.py)
+
         return Decimal(self.rounding.value())

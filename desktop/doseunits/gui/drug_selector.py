@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from doseunits.core.catalog import Catalog, Drug
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QCompleter
 
 
 def drug_label(drug: Drug) -> str:
@@ -27,19 +32,17 @@ class DrugSelector(QComboBox):
         self.setAccessibleName("Drug")
         self.setAccessibleDescription("Type a drug name, HCPCS code or NDC to filter")
         self.setEditable(True)
+        # No completer until the first typed letter (_completer_ready); Qt's own, inline,
+        # would fill in the first label that starts with it. Qt takes a null completer.
+        self.setCompleter(None)  # type: ignore[arg-type]
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(28)
         self._drugs = list(catalog.drugs)
         self._catalog = catalog
         for drug in self._drugs:
             self.addItem(drug_label(drug), drug.id)
-        self._matches = QStringListModel(self)
-        self._completer = QCompleter(self._matches, self)
-        # The catalog's search decides what matches (name, HCPCS or NDC), not Qt's prefix match.
-        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.setProperty("caseSensitivity", "CaseInsensitive")  # gui/qt_names.py
-        self._completer.activated.connect(self._choose_label)
-        self.setCompleter(self._completer)
+        self._completer: QCompleter | None = None
+        self._matches: QStringListModel | None = None
         line = self.lineEdit()
         assert line is not None  # editable combo boxes have one
         line.setPlaceholderText("Drug name, HCPCS or NDC")
@@ -59,11 +62,30 @@ class DrugSelector(QComboBox):
     def matching(self, text: str) -> list[Drug]:
         return self._catalog.search(text) if text.strip() else list(self._drugs)
 
+    def _completer_ready(self) -> tuple[QCompleter, QStringListModel]:
+        """The list of matches under the field, made when first needed: its classes (a
+        completer, a string-list model) would cost the first frame ~1 ms."""
+        if self._completer is None or self._matches is None:
+            from PySide6.QtCore import QStringListModel
+            from PySide6.QtWidgets import QCompleter
+
+            matches = QStringListModel(self)
+            completer = QCompleter(matches, self)
+            # The catalog's search decides what matches (name, HCPCS or NDC), not Qt's
+            # prefix match.
+            completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            completer.setProperty("caseSensitivity", "CaseInsensitive")  # gui/qt_names.py
+            completer.activated.connect(self._choose_label)
+            self.setCompleter(completer)
+            self._completer, self._matches = completer, matches
+        return self._completer, self._matches
+
     def _filter(self, text: str) -> None:
         labels = [drug_label(d) for d in self.matching(text)]
-        self._matches.setStringList(labels)
+        completer, matches = self._completer_ready()
+        matches.setStringList(labels)
         if labels and text.strip():
-            self._completer.complete()
+            completer.complete()
         if self.current_drug() is None:
             self.drugChanged.emit(None)
 
@@ -86,7 +108,7 @@ class DrugSelector(QComboBox):
             self._emit_current()
         else:
             self.setCurrentIndex(index)
-        popup = self._completer.popup()
+        popup = self._completer.popup() if self._completer is not None else None
         if popup is not None:
             popup.hide()
 

@@ -6,13 +6,6 @@ result; no billing rule lives here.
 
 from __future__ import annotations
 
-import dataclasses
-import logging
-from collections.abc import Callable
-from decimal import Decimal
-from string import Template
-from typing import TYPE_CHECKING, TypeAlias
-
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,14 +32,20 @@ from doseunits.gui.menus import build_menus
 from doseunits.gui.note_actions import NoteActions
 from doseunits.gui.note_details import NoteDetailsForm
 from doseunits.gui.order_form import NUMBER_FIELDS, OrderForm
-from doseunits.gui.results_panel import ResultsPanel
+from doseunits.gui.results_panel import BOLD, ResultsPanel
 from doseunits.gui.rounding_banner import RoundingBanner
 from doseunits.gui.scan_catcher import ScanCatcher
 from doseunits.gui.vial_picture import VialPicture
 from doseunits.gui.vial_table import VialPanel
 from doseunits.gui.window_settings import restore_settings, save_settings
 
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from decimal import Decimal
+    from string import Template
+    from typing import TypeAlias
+
     from PySide6.QtGui import QCloseEvent
 
     from doseunits.core.billing import BillingResult
@@ -56,7 +55,6 @@ if TYPE_CHECKING:
 
     Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
 
-log = logging.getLogger(__name__)
 NUMBER_LABELS = {
     "dose": "The dose (mg)",
     "dose_per_kg": "The dose per kg (mg/kg)",
@@ -102,9 +100,7 @@ class MainWindow(QMainWindow):
         self.drug_info = QLabel()
         self.drug_info.setObjectName("drugInfo")
         self.drug_info.setProperty("textFormat", "PlainText")  # see gui/qt_names.py
-        bold = self.drug_info.font()
-        bold.setBold(True)
-        self.drug_info.setFont(bold)
+        self.drug_info.setStyleSheet(BOLD)
         self.drug_info.setWordWrap(True)
         self.drug_info.setProperty("textInteractionFlags", "TextSelectableByMouse")
         self.drug_note = QLabel()
@@ -319,6 +315,8 @@ class MainWindow(QMainWindow):
         return any(self.order_form.text(f).strip() for f in fields)
 
     def _order(self, drug: Drug) -> DoseOrder:
+        import dataclasses
+
         from doseunits.core.order import DoseOrder
 
         form = self.order_form
@@ -380,8 +378,10 @@ class MainWindow(QMainWindow):
         )
 
     def report_unexpected(self, error: Exception) -> None:
+        import logging
+
         self.unexpected_errors += 1
-        log.error("Unexpected error while computing", exc_info=error)
+        logging.getLogger(__name__).error("Unexpected error while computing", exc_info=error)
         if self.unexpected_errors == 1:
             from PySide6.QtWidgets import QMessageBox
 

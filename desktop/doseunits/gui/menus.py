@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from doseunits.gui.main_window import MainWindow
 
 

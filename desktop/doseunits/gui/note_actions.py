@@ -6,13 +6,15 @@ The file and printer dialogs are attributes (``ask_save_path``, ``ask_pdf_path``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from doseunits.gui.field_message import ERROR, FieldMessage
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 class NoteActions(QObject):
@@ -86,6 +88,8 @@ class NoteActions(QObject):
         from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getSaveFileName(self.window, "Save note", "note.txt", "Text (*.txt)")
+        from pathlib import Path
+
         return Path(name) if name else None
 
     def _ask_pdf_path(self) -> Path | None:
@@ -94,6 +98,8 @@ class NoteActions(QObject):
         name, _ = QFileDialog.getSaveFileName(
             self.window, "Save note as PDF", "note.pdf", "PDF (*.pdf)"
         )
+        from pathlib import Path
+
         return Path(name) if name else None
 
     def _ask_printer(self) -> object | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -16,7 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doseunits.core.dates import calendar_day
 from doseunits.gui.field_message import FieldMessage
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    import datetime as dt
 
 # Core field name -> (objectName, label with mnemonic, accessible name, placeholder)
 NUMBER_FIELDS = {
@@ -103,7 +106,7 @@ class OrderForm(QWidget):
 
     def date_of_service(self) -> dt.date:
         qdate = self.date.date()
-        return dt.date(qdate.year(), qdate.month(), qdate.day())
+        return calendar_day(qdate.year(), qdate.month(), qdate.day())
 
     def clear(self) -> None:
         for edit in self.inputs.values():

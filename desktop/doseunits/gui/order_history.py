@@ -10,21 +10,18 @@ the history is opened, and from the History window).
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QDate, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.ndc import Ndc
 
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:  # the history's SQLite code loads when it is first used
     from doseunits.core.history import HistoryStore
     from doseunits.core.history_records import OrderInputs
     from doseunits.gui.main_window import MainWindow
 
-log = logging.getLogger(__name__)
 ENABLED = "history/enabled"
 STORE_PATIENT = "history/store_patient_identifier"
 RETENTION_DAYS = "history/retention_days"
@@ -84,7 +81,9 @@ class OrderHistory(QObject):
                 store.purge(days)
         except DoseUnitsError as error:
             self.window.statusBar().showMessage(f"Order history not available: {error}", 10000)
-            log.warning("Order history not available: %s", error)
+            import logging
+
+            logging.getLogger(__name__).warning("Order history not available: %s", error)
             return None
         if store.notice:
             from PySide6.QtWidgets import QMessageBox

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QEvent, QRectF, QSize
-from PySide6.QtGui import QBitmap, QBrush, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from doseunits.core.amounts import fmt
 from doseunits.gui.qt_names import (
-    ALIGN_CENTER,
     ALIGN_HCENTER,
     ALIGN_LEFT,
     ALIGN_RIGHT,
@@ -20,28 +14,31 @@ from doseunits.gui.qt_names import (
     WORD_WRAP,
 )
 
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
-    from PySide6.QtGui import QColor, QPaintEvent
+    from decimal import Decimal
+    from typing import TypeAlias
+
+    from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent
 
     from doseunits.core.billing import BillingResult
+    from doseunits.core.catalog import Presentation
+
+    # One opened vial as drawn: its product, mg administered from it, mg left in it.
+    # Identical vials compare equal (a presentation is one catalog entry), so they group.
+    DrawnVial: TypeAlias = tuple[Presentation, Decimal, Decimal]
 
 MAX_DRAWN = 12
 HATCH_ROWS = bytes(1 << (7 - row) for row in range(8))  # an 8x8 "/" line: the discarded part
 
 
-@dataclass(frozen=True)
-class DrawnVial:
-    strength_mg: Decimal
-    administered_mg: Decimal
-    left_mg: Decimal
-    single_dose: bool
-
-    def describe(self) -> str:
-        left = "discarded" if self.single_dose else "kept (multi-dose)"
-        return (
-            f"{fmt(self.strength_mg)} mg vial: {fmt(self.administered_mg)} mg administered, "
-            f"{fmt(self.left_mg)} mg {left}"
-        )
+def describe(vial: DrawnVial) -> str:
+    presentation, given, left = vial
+    kept = "discarded" if presentation.single_dose else "kept (multi-dose)"
+    return (
+        f"{fmt(presentation.strength_mg)} mg vial: {fmt(given)} mg administered, "
+        f"{fmt(left)} mg {kept}"
+    )
 
 
 class VialPicture(QWidget):
@@ -54,6 +51,12 @@ class VialPicture(QWidget):
         self.setMinimumWidth(240)
         self._fit_to_font()
         self.vials: list[DrawnVial] = []
+        # Without vials the picture is only this sentence, in a label: the first frame
+        # then needs no QPainter (PySide6 sets up its type and three enums on first use).
+        self.empty_label = QLabel(self.description())
+        self.empty_label.setProperty("alignment", "AlignCenter")  # see gui/qt_names.py
+        self.empty_label.setWordWrap(True)
+        QVBoxLayout(self).addWidget(self.empty_label)
 
     def _fit_to_font(self) -> None:
         self.setFixedHeight(self.fontMetrics().height() * 9)
@@ -67,12 +70,9 @@ class VialPicture(QWidget):
         self.vials = []
         if result:
             for use in result.uses:
-                for given, left in use.per_vial():
-                    self.vials.append(
-                        DrawnVial(use.presentation.strength_mg, given, left,
-                                  use.presentation.single_dose)
-                    )  # fmt: skip
+                self.vials.extend((use.presentation, given, left) for given, left in use.per_vial())
         text = self.description()
+        self.empty_label.setVisible(not self.vials)
         self.setAccessibleDescription(text)
         self.setToolTip(text)
         self.update()
@@ -80,16 +80,17 @@ class VialPicture(QWidget):
     def description(self) -> str:
         if not self.vials:
             return "No vials: the order is incomplete."
-        return "; ".join(f"Vial {n}: {v.describe()}" for n, v in enumerate(self.vials, 1)) + "."
+        return "; ".join(f"Vial {n}: {describe(v)}" for n, v in enumerate(self.vials, 1)) + "."
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        if not self.vials:  # the pen is already the palette's text colour (QPainter.begin)
-            painter.drawText(self.rect(), ALIGN_CENTER, self.description())
+        if not self.vials:  # empty_label says so
             return
-        # Any pen or brush makes PySide6 build Qt's enums (~35 ms, see gui/qt_names.py):
-        # the empty picture of the first frame gets by without; a dose brings them.
-        from PySide6.QtGui import QColor, QPalette
+        # Loaded here, not at import: the first frame has no vials, and each class
+        # PySide6 sets up costs start-up time (QPainter alone builds three Python enums).
+        from PySide6.QtCore import QRectF, QSize
+        from PySide6.QtGui import QBitmap, QBrush, QColor, QPainter, QPalette, QPen
+
+        painter = QPainter(self)
 
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
@@ -114,13 +115,14 @@ class VialPicture(QWidget):
             painter.setBrush(QBrush(palette.color(QPalette.ColorRole.Base)))
             painter.drawRect(QRectF(x + width * 0.25, top, width * 0.5, line * 0.6))  # cap
             painter.drawRoundedRect(body, 4, 4)
-            full = vial.strength_mg
-            given_h = float(vial.administered_mg / full) * (body_h - 2)
-            left_h = float(vial.left_mg / full) * (body_h - 2)
+            presentation, administered_mg, left_mg = vial
+            full = presentation.strength_mg
+            given_h = float(administered_mg / full) * (body_h - 2)
+            left_h = float(left_mg / full) * (body_h - 2)
             bottom = body.bottom() - 1
             painter.fillRect(QRectF(x + 1, bottom - given_h, width - 2, given_h), given)
-            painter.fillRect(QRectF(x + 1, bottom - given_h - left_h, width - 2, left_h),
-                             QBrush(wasted if vial.single_dose else kept, hatch))  # fmt: skip
+            left_rect = QRectF(x + 1, bottom - given_h - left_h, width - 2, left_h)
+            painter.fillRect(left_rect, QBrush(wasted if presentation.single_dose else kept, hatch))
             painter.setPen(text)
             label = QRectF(
                 max(0.0, body.center().x() - slot / 2), body.bottom() + 2, slot, line * 1.2
@@ -146,18 +148,21 @@ class VialPicture(QWidget):
         for vial in self.vials:
             groups[vial] = groups.get(vial, 0) + 1
         lines = []
-        for vial, count in groups.items():
-            left = "discarded" if vial.single_dose else "kept"
+        for (presentation, given, left), count in groups.items():
+            kept = "discarded" if presentation.single_dose else "kept"
+            strength = fmt(presentation.strength_mg)
             lines.append(
-                f"{count} x {fmt(vial.strength_mg)} mg: {fmt(vial.administered_mg)} mg given, "
-                f"{fmt(vial.left_mg)} mg {left}" if vial.left_mg else
-                f"{count} x {fmt(vial.strength_mg)} mg: all given"
+                f"{count} x {strength} mg: {fmt(given)} mg given, {fmt(left)} mg {kept}"
+                if left else f"{count} x {strength} mg: all given"
             )  # fmt: skip
         return lines
 
     def _legend(
         self, painter: QPainter, line: int, given: QColor, wasted: QBrush, text: QColor
     ) -> None:
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QBrush, QPen
+
         x = line / 2
         for brush, words in ((QBrush(given), "administered"), (wasted, "discarded")):
             painter.setPen(QPen(text, 1))

@@ -6,9 +6,6 @@ typed until the least-waste button puts the plan back.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +29,10 @@ from doseunits.core.errors import InputError
 from doseunits.core.ndc import Ndc
 from doseunits.gui.field_message import FieldMessage
 
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
+    import datetime as dt
+
     from doseunits.core.order import VialDetails
     from doseunits.core.plan import VialCount, VialPlan
 
