@@ -32,7 +32,7 @@ from doseunits.gui.menus import build_menus
 from doseunits.gui.note_actions import NoteActions
 from doseunits.gui.note_details import NoteDetailsForm
 from doseunits.gui.order_form import NUMBER_FIELDS, OrderForm
-from doseunits.gui.results_panel import BOLD, ResultsPanel
+from doseunits.gui.results_panel import ResultsPanel
 from doseunits.gui.rounding_banner import RoundingBanner
 from doseunits.gui.scan_catcher import ScanCatcher
 from doseunits.gui.vial_picture import VialPicture
@@ -100,7 +100,9 @@ class MainWindow(QMainWindow):
         self.drug_info = QLabel()
         self.drug_info.setObjectName("drugInfo")
         self.drug_info.setProperty("textFormat", "PlainText")  # see gui/qt_names.py
-        self.drug_info.setStyleSheet(BOLD)
+        bold = self.drug_info.font()
+        bold.setBold(True)
+        self.drug_info.setFont(bold)
         self.drug_info.setWordWrap(True)
         self.drug_info.setProperty("textInteractionFlags", "TextSelectableByMouse")
         self.drug_note = QLabel()

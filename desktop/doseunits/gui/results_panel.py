@@ -25,9 +25,6 @@ if TYPE_CHECKING:
     from doseunits.core.billing import BillingResult
 
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
-# Bold by style sheet: a widget's font() would make PySide6 set up QFont and its eight
-# Python enums (~2 ms of start-up); the sheet keeps the system font, only heavier.
-BOLD = "font-weight: bold"
 AMOUNT_ROWS = ("Administered", "Discarded", "Opened (labeled)")
 
 
@@ -41,7 +38,9 @@ class ResultsPanel(QWidget):
         grid = QGridLayout(amounts)
         for column, title in enumerate(("", "mg", "mL", "billing units"), start=0):
             heading = QLabel(title)
-            heading.setStyleSheet(BOLD)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
             grid.addWidget(heading, 0, column)
         self.amounts: dict[tuple[int, int], QLabel] = {}
         for row, title in enumerate(AMOUNT_ROWS, start=1):
