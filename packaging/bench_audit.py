@@ -36,7 +36,7 @@ def run(rows: int, folder: Path) -> tuple[float, float]:
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
+    if child.returncode not in (0, 1):  # 1: it ran, and some made-up claims are off
         raise SystemExit(f"doseunits audit failed with status {child.returncode}")
     return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 

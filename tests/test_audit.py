@@ -215,13 +215,21 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     source.write_text("\ufeff" + HEADER + "\n" + "\n".join(r for r, *_ in ROWS[:4]) + "\n",
                       encoding="utf-8")  # fmt: skip
     target = tmp_path / "report.csv"
-    assert main(["audit", str(source), "-o", str(target)]) == 0
+    assert main(["audit", str(source), "-o", str(target)]) == 1  # two rows are mismatches
     out, err = capsys.readouterr()
     assert out == f"4 rows: 2 ok, 2 mismatch, 0 error; report written to {target}\n"
     assert err == ""
     with target.open(encoding="utf-8", newline="") as stream:
         assert [r["status"] for r in csv.DictReader(stream)] == ["ok", "mismatch", "ok", "mismatch"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "report.csv"]
+
+
+def test_a_clean_batch_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """0 only when every row is ok: a script can tell a clean batch from one to look at."""
+    source = tmp_path / "claims.csv"
+    source.write_text(HEADER + "\n" + f"{ATEZO_OK}\n" * 3, encoding="utf-8")
+    assert main(["audit", str(source), "-o", str(tmp_path / "report.csv")]) == 0
+    assert capsys.readouterr().out.startswith("3 rows: 3 ok, 0 mismatch, 0 error;")
 
 
 @pytest.mark.parametrize(
@@ -304,7 +312,7 @@ def test_hostile_cells_become_error_rows(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     report = tmp_path / "out.csv"
-    assert main(["audit", str(source), "-o", str(report)]) == 0
+    assert main(["audit", str(source), "-o", str(report)]) == 1  # error rows
     with report.open(encoding="utf-8", newline="") as handle:
         statuses = [row["status"] for row in csv.DictReader(handle)]
     assert statuses == ["error", "error", "error", "ok"]

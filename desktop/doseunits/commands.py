@@ -1,6 +1,8 @@
 """The command line's commands: ``calc``, ``scan``, ``audit`` and ``--self-test``.
 
-Bad input exits with status 2 and one sentence on stderr, never a traceback.
+Bad input exits with status 2 and one sentence on stderr, never a traceback. ``audit``
+exits 1 when a row of the report is not ``ok`` (like ``diff``: a script can tell a clean
+batch from one that needs a biller).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.site import site_catalog_files
 
 EXIT_BAD_INPUT = 2
+EXIT_AUDIT_FOUND = 1  # the audit ran, and some rows are a mismatch or an error
 
 
 class UsageError(DoseUnitsError):
@@ -87,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("string", help="the scanned text (GS separator as \\x1d or a real ASCII 29)")
     scan.add_argument("--catalog", action="append", default=[], type=Path, metavar="FILE")
     scan.add_argument("--json", action="store_true", help="print one JSON object")
-    audit = commands.add_parser("audit", help="check billed units and JW/JZ in a claims CSV")
+    audit = commands.add_parser(
+        "audit", help="check billed units and JW/JZ in a claims CSV",
+        epilog="Exit status: 0 when every row is ok, 1 when any row is a mismatch or an "
+        "error (the report says which and why), 2 when the audit can't run.",
+    )  # fmt: skip
     audit.add_argument("input", type=Path, metavar="IN.csv", help="claims to check, one a row")
     audit.add_argument(
         "-o", "--output", type=Path, required=True, metavar="OUT.csv",
@@ -216,7 +223,7 @@ def _audit(args: argparse.Namespace) -> int:
 
     counts = audit_file(args.input, args.output, load_catalog(args.catalog))
     print(f"{counts.summary()}; report written to {args.output}")
-    return 0
+    return EXIT_AUDIT_FOUND if counts.mismatch or counts.error else 0
 
 
 def load_catalog(extra: Sequence[Path] = ()) -> Catalog:
