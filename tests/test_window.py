@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,42 @@ def test_atezolizumab_1050_mg_gives_105_and_jw_15(qtbot: QtBot, window: MainWind
     assert QFontInfo(window.results.snippet.font()).fixedPitch()  # the note lines up
     assert window.results.warnings.toPlainText() == "No warnings."
     assert "1050 mg administered, 150 mg discarded" in window.picture.accessibleDescription()
+
+
+def test_the_vial_picture_draws_the_vials_and_says_when_there_are_none(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    picture = window.picture
+    assert picture.empty_label.isVisible()
+    assert picture.empty_label.text() == "No vials: the order is incomplete."
+    empty = picture.grab().toImage()
+    type_dose(qtbot, window, "1050")
+    assert not picture.empty_label.isVisible()
+    drawn = picture.grab().toImage()
+    assert drawn != empty  # the vial, the legend and the summary are painted
+    assert picture._summary_lines() == ["1 x 1200 mg: 1050 mg given, 150 mg discarded"]
+    field(window, "dose").clear()
+    assert picture.empty_label.isVisible()
+    assert picture.vials == []
+
+
+def test_the_picture_tells_vials_alike_once(window: MainWindow) -> None:
+    from conftest import fixture_drug
+
+    first, second = fixture_drug("10", ["100", "100"]).presentations  # two NDCs, one strength
+    ten, none = Decimal(100), Decimal(0)
+    window.picture.vials = [(first, ten, none), (second, ten, none), (first, ten, none)]
+    assert window.picture._summary_lines() == ["3 x 100 mg: all given"]
+
+
+def test_enter_in_the_drug_field_before_typing_keeps_the_drug(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    line = window.drug_selector.lineEdit()
+    assert line is not None
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert window.drug_selector.current_drug() is not None
+    assert "J9022" in window.drug_info.text()
 
 
 def test_every_keystroke_recomputes(qtbot: QtBot, window: MainWindow) -> None:

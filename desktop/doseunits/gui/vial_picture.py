@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from doseunits.core.catalog import Presentation
 
     # One opened vial as drawn: its product, mg administered from it, mg left in it.
-    # Identical vials compare equal (a presentation is one catalog entry), so they group.
     DrawnVial: TypeAlias = tuple[Presentation, Decimal, Decimal]
 
 MAX_DRAWN = 12
@@ -143,14 +142,16 @@ class VialPicture(QWidget):
             )
 
     def _summary_lines(self) -> list[str]:
-        """Identical vials are told once: "4 x 180 mg: all administered"."""
-        groups: dict[DrawnVial, int] = {}
-        for vial in self.vials:
-            groups[vial] = groups.get(vial, 0) + 1
+        """Vials alike are told once: "4 x 180 mg: all given" (alike by strength, kind
+        and split, so two products of one strength count together, as they are drawn)."""
+        groups: dict[tuple[Decimal, bool, Decimal, Decimal], int] = {}
+        for presentation, given, left in self.vials:
+            key = (presentation.strength_mg, presentation.single_dose, given, left)
+            groups[key] = groups.get(key, 0) + 1
         lines = []
-        for (presentation, given, left), count in groups.items():
-            kept = "discarded" if presentation.single_dose else "kept"
-            strength = fmt(presentation.strength_mg)
+        for (strength_mg, single_dose, given, left), count in groups.items():
+            kept = "discarded" if single_dose else "kept"
+            strength = fmt(strength_mg)
             lines.append(
                 f"{count} x {strength} mg: {fmt(given)} mg given, {fmt(left)} mg {kept}"
                 if left else f"{count} x {strength} mg: all given"
