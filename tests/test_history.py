@@ -27,6 +27,7 @@ from doseunits.core.snippet import load_template
 DAY = dt.date(2026, 11, 28)
 NOW = dt.datetime(2026, 11, 28, 15, 30, tzinfo=dt.UTC)
 PATIENT = "Jane Roe MRN 0042"
+PRIOR_AUTH = "PA-7788-1234"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,9 @@ def template() -> Template:
 
 def atezolizumab(catalog: Catalog, dose: str = "1050", day: dt.date = DAY) -> BillingResult:
     drug = catalog.find("atezolizumab")
-    details = NoteDetails(patient=PATIENT, preparer="AB", diagnosis_codes="C34.90")
+    details = NoteDetails(
+        patient=PATIENT, preparer="AB", diagnosis_codes="C34.90", prior_authorization=PRIOR_AUTH
+    )
     return compute(DoseOrder(drug, day, dose_mg=Decimal(dose), details=details))
 
 
@@ -62,6 +65,7 @@ def test_no_patient_identifier_is_stored(
     entry = store.get(order_id)
     assert entry is not None
     assert "Patient" not in entry.note
+    assert PRIOR_AUTH not in entry.note  # issued for one patient: it leads to them
     assert "J9022-JW x 15 units" in entry.note
     assert "Diagnosis code(s): C34.90" in entry.note
     assert entry.inputs.details == {"preparer": "AB", "diagnosis_codes": "C34.90"}
@@ -69,6 +73,7 @@ def test_no_patient_identifier_is_stored(
                                                            "1 x 1200 mg")  # fmt: skip
     assert entry.lines[1].startswith("J9022-JW x 15 units")
     assert PATIENT.encode() not in file_bytes(store.path)
+    assert PRIOR_AUTH.encode() not in file_bytes(store.path)
     assert b"MRN" not in file_bytes(store.path)
     store.close()
 
@@ -78,7 +83,9 @@ def test_a_site_may_store_the_patient(tmp_path: Path, catalog: Catalog, template
     entry = store.get(store.record(atezolizumab(catalog), template))
     assert entry is not None
     assert f"Patient: {PATIENT}" in entry.note
+    assert PRIOR_AUTH in entry.note
     assert entry.inputs.details["patient"] == PATIENT
+    assert entry.inputs.details["prior_authorization"] == PRIOR_AUTH
     store.close()
 
 

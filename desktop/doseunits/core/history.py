@@ -1,11 +1,11 @@
 """Local order history (opt-in): each finished order in a SQLite file in the data folder.
 
 What is kept: the order's inputs (drug, HCPCS, date of service, the dose fields, the
-vial counts as typed), its claim lines and its note. What is not: the patient. The
-note is rendered again without the patient line unless the site turned on
-``store_patient_identifier``. Writes are transactions in WAL mode, so a crash loses at
-most the order being written. A damaged file is moved aside and a fresh one started:
-the history never stops the app from opening.
+vial counts as typed), its claim lines and its note. What is not: the patient, nor the
+prior-authorization number that leads to them. The note is rendered again without those
+lines unless the site turned on ``store_patient_identifier``. Writes are transactions
+in WAL mode, so a crash loses at most the order being written. A damaged file is moved
+aside and a fresh one started: the history never stops the app from opening.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What the order history keeps of one order, and how it reads back.
 
-No patient identifier unless the site opted in: ``inputs_of`` leaves the patient out of
-the stored inputs and ``note_for_history`` renders the note again without it.
+No patient identifier unless the site opted in: ``inputs_of`` leaves the patient and the
+prior-authorization number (``PATIENT_LINKED``) out of the stored inputs, and
+``note_for_history`` renders the note again without them.
 """
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ class HistoryEntry:
     inputs: OrderInputs
 
 
+#: Note fields that point at one patient: the patient line, and the prior-authorization
+#: number (a payer issues it for one patient; with the payer it finds them). Left out of
+#: the history unless the site opted in. Diagnosis codes stay: they are what an audit of
+#: medical necessity asks for, and name no one.
+PATIENT_LINKED = ("patient", "prior_authorization")
+
+
 def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> OrderInputs:
     order = result.order
 
@@ -69,7 +77,7 @@ def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> 
         if (
             isinstance(value, str)
             and value
-            and (item.name != "patient" or store_patient_identifier)
+            and (item.name not in PATIENT_LINKED or store_patient_identifier)
         ):
             details[item.name] = value
     typed = None
@@ -93,10 +101,11 @@ def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> 
 def note_for_history(
     result: BillingResult, template: Template, catalog_date: str, store_patient_identifier: bool
 ) -> str:
-    """The note as stored: without the patient line unless the site opted in."""
+    """The note as stored: without the patient-linked lines unless the site opted in."""
     details = result.order.details
-    if details.patient and not store_patient_identifier:
-        order = dataclasses.replace(result.order, details=dataclasses.replace(details, patient=""))
+    if not store_patient_identifier and any(getattr(details, n) for n in PATIENT_LINKED):
+        unlinked = dataclasses.replace(details, patient="", prior_authorization="")
+        order = dataclasses.replace(result.order, details=unlinked)
         result = dataclasses.replace(result, order=order)
     return render_note(result, template, catalog_date)
 
