@@ -89,6 +89,17 @@ def test_a_site_may_store_the_patient(tmp_path: Path, catalog: Catalog, template
     store.close()
 
 
+def test_inputs_read_back_with_or_without_a_rounding() -> None:
+    from doseunits.core.history_records import OrderInputs, inputs_from_json, inputs_json
+
+    rounded = OrderInputs("sacituzumab-govitecan", DAY, dose_mg="720",
+                          rounded_from_mg="725", rounding_percent="10")  # fmt: skip
+    assert inputs_from_json(inputs_json(rounded)) == rounded
+    older = inputs_json(rounded)  # a row written before roundings were kept
+    del older["rounded_from_mg"], older["rounding_percent"]
+    assert inputs_from_json(older).rounded_from_mg == ""
+
+
 def test_search_by_date_drug_and_hcpcs(
     tmp_path: Path, catalog: Catalog, template: Template
 ) -> None:

@@ -166,6 +166,40 @@ def test_reopen_a_flat_dose_that_followed_the_plan(qtbot: QtBot, window: MainWin
     dialog.close()
 
 
+def test_reopen_keeps_an_accepted_rounding_in_the_note(qtbot: QtBot, window: MainWindow) -> None:
+    window.order_history.keep_action.setChecked(True)
+    window.drug_selector.select("sacituzumab-govitecan")
+    window.billing.rounding.setValue(10)
+    window.order_form.per_kg.setChecked(True)
+    field(window, "dose_per_kg").setText("10")
+    field(window, "weight").setText("72.5")
+    qtbot.mouseClick(window.rounding_banner.button, Qt.MouseButton.LeftButton)
+    rounded = "Dose rounded from 725 mg to 720 mg per site policy (within 10%)"
+    assert rounded in window.results.snippet.toPlainText()
+    window.note_actions.copy()
+    window.new_order()
+    assert rounded not in window.results.snippet.toPlainText()
+    dialog = open_history(window)
+    dialog.reopen()
+    assert field(window, "dose").text() == "720"
+    assert units(window) == [("JZ", "288")]
+    assert rounded in window.results.snippet.toPlainText()  # the note says so again
+    assert not window.rounding_banner.isVisible()
+    dialog.close()
+
+
+def test_a_rounding_that_no_longer_comes_out_the_same_is_said(window: MainWindow) -> None:
+    from doseunits.core.history_records import OrderInputs
+
+    inputs = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="700",
+                         rounded_from_mg="725", rounding_percent="10")  # fmt: skip
+    assert window.order_history.reopen(inputs) == ""  # reopened, as stored
+    assert field(window, "dose").text() == "700"
+    assert window.accepted_rounding is None
+    assert "rounded from 725 mg" in window.statusBar().currentMessage()
+    assert "Dose rounded" not in window.results.snippet.toPlainText()
+
+
 def test_retention_purge(qtbot: QtBot, window: MainWindow) -> None:
     window.order_history.keep_action.setChecked(True)
     store = window.order_history.store()

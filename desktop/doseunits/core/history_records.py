@@ -35,6 +35,10 @@ class OrderInputs:
     payer_id: str = ""
     acquired_340b: bool = False
     details: dict[str, str] = field(default_factory=dict)  # note fields; no patient by default
+    #: An accepted dose rounding: the ordered dose and the site's threshold, so a reopened
+    #: order's note says again that (and why) its dose was rounded. Empty when none.
+    rounded_from_mg: str = ""
+    rounding_percent: str = ""
 
     @property
     def weight_based(self) -> bool:
@@ -95,6 +99,8 @@ def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> 
         payer_id=order.payer.id,
         acquired_340b=order.acquired_340b,
         details=details,
+        rounded_from_mg=text(order.rounded_from_mg),
+        rounding_percent=text(order.rounding_percent),
     )
 
 
@@ -131,4 +137,6 @@ def inputs_from_json(data: dict[str, Any]) -> OrderInputs:
         payer_id=str(data.get("payer_id", "")),
         acquired_340b=bool(data.get("acquired_340b", False)),
         details={str(k): str(v) for k, v in dict(data.get("details", {})).items()},
+        rounded_from_mg=str(data.get("rounded_from_mg", "")),  # absent in older rows
+        rounding_percent=str(data.get("rounding_percent", "")),
     )

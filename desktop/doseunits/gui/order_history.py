@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 
+from doseunits.core.amounts import fmt
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.ndc import Ndc
 
@@ -147,8 +148,34 @@ class OrderHistory(QObject):
             for ndc, count in inputs.vials:
                 window.vials.set_count(Ndc.parse(ndc), count)
             window.vials.edited = True  # as typed, even where they equal the plan
+        self._restore_rounding(inputs)
         window.recompute()
         return ""
+
+    def _restore_rounding(self, inputs: OrderInputs) -> None:
+        """The order's accepted rounding, worked out again from its ordered dose and the
+        site's threshold, so the note says again that the dose was rounded and why."""
+        if not inputs.rounded_from_mg:
+            return
+        from decimal import Decimal, InvalidOperation
+
+        from doseunits.core.plan import PlanTooLarge
+        from doseunits.core.rounding import suggest_rounding
+
+        drug = self.window.drug_selector.current_drug()
+        try:
+            ordered = Decimal(inputs.rounded_from_mg)
+            percent = Decimal(inputs.rounding_percent or "0")
+            suggestion = suggest_rounding(drug, ordered, percent) if drug else None
+        except (InvalidOperation, PlanTooLarge):
+            suggestion = None
+        if suggestion is None or fmt(suggestion.rounded_mg) != inputs.dose_mg:
+            self.window.statusBar().showMessage(
+                f"This order's dose was rounded from {inputs.rounded_from_mg} mg, and today's "
+                "catalog rounds it otherwise: the note won't say so; check the dose.", 15000
+            )  # fmt: skip
+            return
+        self.window.accepted_rounding = suggestion
 
     def show_dialog(self) -> None:
         from doseunits.core.history import FILE_NAME
