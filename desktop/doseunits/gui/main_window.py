@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doseunits.core.amounts import fmt, to_decimal
+from doseunits.core.amounts import fmt
 from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.payers import PayerList
@@ -42,7 +42,6 @@ from doseunits.gui.window_settings import restore_settings, save_settings
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from decimal import Decimal
     from string import Template
     from typing import TypeAlias
 
@@ -54,14 +53,6 @@ if TYPE_CHECKING:
     from doseunits.gui.order_history import OrderHistory
 
     Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
-
-NUMBER_LABELS = {
-    "dose": "The dose (mg)",
-    "dose_per_kg": "The dose per kg (mg/kg)",
-    "weight": "The weight (kg)",
-    "max_dose": "The maximum dose (mg)",
-    "administered": "The administered amount (mg)",
-}
 
 
 class MainWindow(QMainWindow):
@@ -240,7 +231,7 @@ class MainWindow(QMainWindow):
                     ERROR, f"No drug matches {text!r}; pick one from the list."
                 )
             return self._show(None)
-        if not self._has_dose():
+        if not self.order_form.has_dose():
             self.vials.show_plan(None)
             return self._show(None)
         from doseunits.core.snippet import render_note
@@ -312,21 +303,13 @@ class MainWindow(QMainWindow):
         self.vials.add_scanned(scan.presentation.ndc, scan.lot, scan.expiry)
         message.show_message(INFO, f"Added 1 vial: NDC {scan.ndc}, lot {scan.lot or '-'}.")
 
-    def _has_dose(self) -> bool:
-        fields = ("dose_per_kg", "weight") if self.order_form.weight_based else ("dose",)
-        return any(self.order_form.text(f).strip() for f in fields)
-
     def _order(self, drug: Drug) -> DoseOrder:
         import dataclasses
 
         from doseunits.core.order import DoseOrder
 
         form = self.order_form
-
-        def number(field: str) -> Decimal | None:
-            text = form.text(field).strip()
-            return to_decimal(text, NUMBER_LABELS[field], field) if text else None
-
+        number = form.number
         weight_based = form.weight_based
         rounding = self.accepted_rounding
         if rounding and (weight_based or form.text("dose").strip() != fmt(rounding.rounded_mg)):

@@ -14,13 +14,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doseunits.core.amounts import to_decimal
 from doseunits.core.dates import calendar_day
 from doseunits.gui.field_message import FieldMessage
 
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     import datetime as dt
+    from decimal import Decimal
 
+# How an error message names each number ("The dose (mg) must be more than 0").
+NUMBER_LABELS = {
+    "dose": "The dose (mg)",
+    "dose_per_kg": "The dose per kg (mg/kg)",
+    "weight": "The weight (kg)",
+    "max_dose": "The maximum dose (mg)",
+    "administered": "The administered amount (mg)",
+}
 # Core field name -> (objectName, label with mnemonic, accessible name, placeholder)
 NUMBER_FIELDS = {
     "dose": ("doseInput", "&Dose (mg)", "Ordered dose in mg", "e.g. 1050"),
@@ -99,6 +109,16 @@ class OrderForm(QWidget):
 
     def text(self, field: str) -> str:
         return self.inputs[field].text()
+
+    def number(self, field: str) -> Decimal | None:
+        """The number typed in a field, None when it is empty; InputError names the field."""
+        text = self.text(field).strip()
+        return to_decimal(text, NUMBER_LABELS[field], field) if text else None
+
+    def has_dose(self) -> bool:
+        """Enough typed to work the order out: the dose, or the dose per kg and the weight."""
+        fields = ("dose_per_kg", "weight") if self.weight_based else ("dose",)
+        return any(self.text(f).strip() for f in fields)
 
     @property
     def weight_based(self) -> bool:
