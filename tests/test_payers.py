@@ -100,6 +100,20 @@ def test_medicaid_tiny_share_keeps_its_ndc_on_the_biggest_line(catalog: Catalog)
         assert line.units >= 1
 
 
+def test_a_payer_requiring_ndcs_is_told_of_an_unverified_one(catalog: Catalog) -> None:
+    """``ndc_required``: an unverified NDC on a Medicaid claim is a likely denial."""
+    drug = catalog.find("rituximab")  # its NDCs come from one secondary source (unverified)
+    medicaid = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(700), payer=PAYERS.find("medicaid")))
+    medicare = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(700)))
+    (told,) = [w.text for w in medicaid.warnings if w.field == "drug"]
+    assert "Unverified catalog facts: NDC" in told
+    assert "requires the NDC on the claim" in told
+    assert not any("requires the NDC" in w.text for w in medicare.warnings)
+    verified = compute(DoseOrder(catalog.find("atezolizumab"), TODAY, dose_mg=Decimal(1050),
+                                 payer=PAYERS.find("medicaid")))  # fmt: skip
+    assert not any("requires the NDC" in w.text for w in verified.warnings)
+
+
 def test_apportion_is_exact() -> None:
     assert apportion(200, [Decimal(20), Decimal("13.333")]) == [120, 80]
     assert apportion(5, [Decimal(1), Decimal(1), Decimal(1)]) == [2, 2, 1]

@@ -248,13 +248,17 @@ def compute(order: DoseOrder) -> BillingResult:
     warnings.extend(_expiry_warnings(order, plan))
     unverified = _unverified(drug, plan)
     if unverified:
-        warnings.append(
-            Warning(
-                f"Unverified catalog facts: {unverified}; check them against the label or "
-                "the payer before billing.",
-                "drug",
-            )
+        text = (
+            f"Unverified catalog facts: {unverified}; check them against the label or "
+            "the payer before billing."
         )
+        if order.payer.ndc_required and any(not v.presentation.verified for v in plan.vials):
+            # Medicaid pays for the drug by its NDC (rebates): a wrong one is a denial.
+            text += (
+                f" {order.payer.name} requires the NDC on the claim: compare it with the "
+                "vial's carton first."
+            )
+        warnings.append(Warning(text, "drug"))
     uses = _allocate(plan, administered_mg)
     return BillingResult(
         order=order,
