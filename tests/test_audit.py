@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import itertools
 import math
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -222,6 +223,19 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     with target.open(encoding="utf-8", newline="") as stream:
         assert [r["status"] for r in csv.DictReader(stream)] == ["ok", "mismatch", "ok", "mismatch"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv", "report.csv"]
+
+
+def test_the_report_never_replaces_a_folder_or_a_device(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report is moved into place when complete: over /dev/null that would replace
+    the device itself (as root), so anything but a regular file is refused."""
+    source = tmp_path / "claims.csv"
+    source.write_text(HEADER + "\n" + ATEZO_OK + "\n", encoding="utf-8")
+    for target in (tmp_path, Path(os.devnull)):
+        assert main(["audit", str(source), "-o", str(target)]) == 2
+        assert "is not a regular file" in capsys.readouterr().err
+    assert Path(os.devnull).is_char_device()
 
 
 def test_a_clean_batch_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -237,3 +237,21 @@ def test_without_arguments_the_window_opens(tmp_path: Path) -> None:
     words = done.stdout.split()
     assert (words[0], words[2]) == ("shown-at", "cpu"), done.stdout
     assert 0 < float(words[3]) < 60
+
+
+def test_a_bug_exits_3_with_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not the input's fault: 3, never 1 (the audit's "some rows need a look") or 2."""
+    from doseunits import commands
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a slip in the code")
+
+    monkeypatch.setattr(commands, "_calc", broken)
+    assert main(["calc", "--drug", "atezolizumab", "--dose", "1050"]) == 3
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "doseunits: unexpected error, a bug to report: RuntimeError: a slip in the code.\n"
+    )

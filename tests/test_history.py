@@ -100,6 +100,30 @@ def test_inputs_read_back_with_or_without_a_rounding() -> None:
     assert inputs_from_json(older).rounded_from_mg == ""
 
 
+def test_prior_auths_kept_before_version_2_are_cleared(
+    tmp_path: Path, catalog: Catalog, template: Template
+) -> None:
+    """Files written before the number was left out lose it when opened (file bytes too),
+    unless the site keeps patient identifiers."""
+    for keep in (False, True):
+        path = tmp_path / f"{keep}" / FILE_NAME
+        path.parent.mkdir()
+        old = HistoryStore(path, store_patient_identifier=True)  # as version 1 kept it
+        order_id = old.record(atezolizumab(catalog), template)
+        old.close()
+        with sqlite3.connect(path) as db:
+            db.execute("PRAGMA user_version = 1")
+        assert PRIOR_AUTH.encode() in file_bytes(path)
+        store = HistoryStore(path, store_patient_identifier=keep)
+        entry = store.get(order_id)
+        assert entry is not None
+        assert (PRIOR_AUTH in entry.note) is keep
+        assert ("prior_authorization" in entry.inputs.details) is keep
+        assert "Diagnosis code(s): C34.90" in entry.note
+        assert (PRIOR_AUTH.encode() in file_bytes(path)) is keep
+        store.close()
+
+
 def test_search_by_date_drug_and_hcpcs(
     tmp_path: Path, catalog: Catalog, template: Template
 ) -> None:

@@ -185,6 +185,10 @@ def test_reopen_keeps_an_accepted_rounding_in_the_note(qtbot: QtBot, window: Mai
     assert units(window) == [("JZ", "288")]
     assert rounded in window.results.snippet.toPlainText()  # the note says so again
     assert not window.rounding_banner.isVisible()
+    assert dialog.status.text() == "Order of 2026-11-28 reopened."
+    window.drug_selector.select("nivolumab")  # another drug: that rounding is not its own
+    assert window.accepted_rounding is None
+    assert "Dose rounded" not in window.results.snippet.toPlainText()
     dialog.close()
 
 
@@ -193,11 +197,20 @@ def test_a_rounding_that_no_longer_comes_out_the_same_is_said(window: MainWindow
 
     inputs = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="700",
                          rounded_from_mg="725", rounding_percent="10")  # fmt: skip
-    assert window.order_history.reopen(inputs) == ""  # reopened, as stored
+    reopened, caution = window.order_history.reopen(inputs)
+    assert reopened  # as stored, with a word of caution
+    assert "rounded from 725 mg" in caution
     assert field(window, "dose").text() == "700"
     assert window.accepted_rounding is None
-    assert "rounded from 725 mg" in window.statusBar().currentMessage()
     assert "Dose rounded" not in window.results.snippet.toPlainText()
+    for bad in ("Infinity", "-5", "x"):  # a damaged or hand-edited row: no crash either
+        damaged = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="720",
+                              rounded_from_mg=bad, rounding_percent="10")  # fmt: skip
+        assert window.order_history.reopen(damaged)[0]
+        assert window.accepted_rounding is None
+    older = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="720")
+    note = "Dose rounded from 725 mg to 720 mg per site policy (within 10%); ..."
+    assert "can't say so" in window.order_history.reopen(older, note)[1]
 
 
 def test_retention_purge(qtbot: QtBot, window: MainWindow) -> None:

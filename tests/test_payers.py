@@ -107,11 +107,15 @@ def test_a_payer_requiring_ndcs_is_told_of_an_unverified_one(catalog: Catalog) -
     medicare = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(700)))
     (told,) = [w.text for w in medicaid.warnings if w.field == "drug"]
     assert "Unverified catalog facts: NDC" in told
-    assert "requires the NDC on the claim" in told
-    assert not any("requires the NDC" in w.text for w in medicare.warnings)
-    verified = compute(DoseOrder(catalog.find("atezolizumab"), TODAY, dose_mg=Decimal(1050),
-                                 payer=PAYERS.find("medicaid")))  # fmt: skip
-    assert not any("requires the NDC" in w.text for w in verified.warnings)
+    assert "This payer needs each line's NDC" in told
+    assert not any("needs each line's NDC" in w.text for w in medicare.warnings)
+    # Its code unverified, its NDCs verified: the unverified-facts warning, without the NDC.
+    drug = catalog.find("rituximab-hyaluronidase")
+    medicaid = PAYERS.find("medicaid")
+    code_only = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(1400), payer=medicaid))
+    (told,) = [w.text for w in code_only.warnings if w.field == "drug"]
+    assert "Unverified catalog facts" in told
+    assert "NDC" not in told
 
 
 def test_apportion_is_exact() -> None:

@@ -2,7 +2,8 @@
 
 Bad input exits with status 2 and one sentence on stderr, never a traceback. ``audit``
 exits 1 when a row of the report is not ``ok`` (like ``diff``: a script can tell a clean
-batch from one that needs a biller).
+batch from one that needs a biller). A bug exits 3, also with one sentence, so that 1
+never means a crash.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from doseunits.core.site import site_catalog_files
 
 EXIT_BAD_INPUT = 2
 EXIT_AUDIT_FOUND = 1  # the audit ran, and some rows are a mismatch or an error
+EXIT_BUG = 3
 
 
 class UsageError(DoseUnitsError):
@@ -93,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser(
         "audit", help="check billed units and JW/JZ in a claims CSV",
         epilog="Exit status: 0 when every row is ok, 1 when any row is a mismatch or an "
-        "error (the report says which and why), 2 when the audit can't run.",
+        "error (the report says which and why), 2 when the audit can't run, 3 on a bug.",
     )  # fmt: skip
     audit.add_argument("input", type=Path, metavar="IN.csv", help="claims to check, one a row")
     audit.add_argument(
@@ -123,6 +125,10 @@ def run(argv: Sequence[str]) -> int:
     except DoseUnitsError as error:
         print(f"doseunits: {_sentence(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # not the input's fault: say so, and not as a traceback
+        what = f"unexpected error, a bug to report: {type(error).__name__}: {error}"
+        print(f"doseunits: {_sentence(what)}", file=sys.stderr)
+        return EXIT_BUG
     from doseunits.gui.app import run_app
 
     return run_app()

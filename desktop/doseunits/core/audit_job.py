@@ -30,6 +30,11 @@ class AuditJob:
         self.target = target
         if _same_file(source, target):
             raise AuditError(f"The report {target} would overwrite the input; choose another.")
+        if target.exists() and not target.is_file():  # the report replaces what is there
+            raise AuditError(
+                f"The report {target} is not a regular file (a folder or a device); "
+                "name a new file or an old report."
+            )
         self.counts = AuditCounts()
         self._auditor = Auditor(catalog)
         try:

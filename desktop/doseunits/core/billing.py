@@ -255,7 +255,7 @@ def compute(order: DoseOrder) -> BillingResult:
         if order.payer.ndc_required and any(not v.presentation.verified for v in plan.vials):
             # Medicaid pays for the drug by its NDC (rebates): a wrong one is a denial.
             text += (
-                f" {order.payer.name} requires the NDC on the claim: compare it with the "
+                " This payer needs each line's NDC: compare an unverified one with its "
                 "vial's carton first."
             )
         warnings.append(Warning(text, "drug"))

@@ -37,7 +37,9 @@ from doseunits.core.snippet import line_text
 
 log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
-SCHEMA_VERSION = 1
+#: 2: prior-authorization numbers are kept only where the site keeps patient identifiers
+#: (files written as version 1 are cleared of them when opened; see _forget_prior_auths).
+SCHEMA_VERSION = 2
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -86,9 +88,12 @@ class HistoryStore:
                 f"The history folder {self.path.parent} can't be created ({_why(error)})."
             ) from None
         self._db = self._open()
+        if self._written_by_version_1 and not store_patient_identifier:
+            self._forget_prior_auths()
 
     # Opening, and starting afresh when the file is damaged --------------------------
     def _open(self) -> sqlite3.Connection:
+        self._written_by_version_1 = _file_version(self.path) == 1
         try:
             return _connect(self.path)
         except sqlite3.DatabaseError as error:
@@ -126,6 +131,29 @@ class HistoryStore:
             "and a new, empty history was started."
         )
         log.warning("%s", self.notice)
+
+    def _forget_prior_auths(self) -> None:
+        """Orders recorded before version 2 kept the prior-authorization number (issued for
+        one patient) in their inputs and note: take it out, and overwrite where it was."""
+        prefix = "Prior authorization: "
+        try:
+            self._db.execute("PRAGMA secure_delete=ON")  # freed space is zeroed, not left
+            with _transaction(self._db):
+                rows = self._db.execute("SELECT id, inputs, note FROM orders").fetchall()
+                for row in rows:
+                    inputs = json.loads(row["inputs"])
+                    lines = row["note"].split("\n")
+                    kept = [line for line in lines if not line.startswith(prefix)]
+                    had = inputs.get("details", {}).pop("prior_authorization", None)
+                    if had is not None or kept != lines:
+                        self._db.execute(
+                            "UPDATE orders SET inputs = ?, note = ? WHERE id = ?",
+                            (json.dumps(inputs), "\n".join(kept), row["id"]),
+                        )
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages out of the WAL
+            self._db.execute("VACUUM")
+        except sqlite3.DatabaseError as error:
+            self._recovering(error)
 
     def _recovering(self, error: sqlite3.DatabaseError) -> None:
         """Damage found after opening: start afresh, or say why the history can't be used."""
@@ -282,6 +310,22 @@ class HistoryStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _file_version(path: Path) -> int:
+    """The schema version an existing history file was written with; 0 for none."""
+    if not path.exists():
+        return 0
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5.0)
+    except sqlite3.Error:
+        return 0
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # damaged: _connect says so and a fresh file is started
+    finally:
+        db.close()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 
+MAX_ROUNDING = 25  # percent: the policy field's top; HOPA's example policy is 10
+
+
 class BillingOptions(QWidget):
     """Signals: ``changed()`` on any edit."""
 
@@ -39,7 +42,7 @@ class BillingOptions(QWidget):
         self.rounding = QSpinBox()
         self.rounding.setObjectName("roundingPercentInput")
         self.rounding.setAccessibleName("Site dose-rounding threshold in percent, 0 for off")
-        self.rounding.setRange(0, 25)
+        self.rounding.setRange(0, MAX_ROUNDING)
         self.rounding.setSuffix(" %")
         self.rounding.setSpecialValueText("off")
         self.rounding.setToolTip(

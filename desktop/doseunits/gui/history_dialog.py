@@ -176,11 +176,12 @@ class HistoryDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        problem = self.history.reopen(entry.inputs)
-        if problem:
-            self.status.setText(problem)
+        reopened, message = self.history.reopen(entry.inputs, entry.note)
+        if not reopened:
+            self.status.setText(message)
             return
-        self.status.setText(f"Order of {entry.date_of_service.isoformat()} reopened.")
+        done = f"Order of {entry.date_of_service.isoformat()} reopened."
+        self.status.setText(f"{done} {message}" if message else done)
         self.reopened.emit(entry.id)
 
     def reprint(self) -> None:

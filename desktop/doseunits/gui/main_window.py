@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
 
     # Computing ----------------------------------------------------------------------
     def _drug_changed(self, drug: Drug | None) -> None:
+        self.accepted_rounding = None  # it was worked out for the drug that was picked
         self.vials.set_drug(drug)
         if drug is None:
             self.drug_info.clear()

@@ -116,7 +116,8 @@ class OrderForm(QWidget):
         return to_decimal(text, NUMBER_LABELS[field], field) if text else None
 
     def has_dose(self) -> bool:
-        """Enough typed to work the order out: the dose, or the dose per kg and the weight."""
+        """Something typed to work the order out from: the dose, or the dose per kg or the
+        weight (a missing one of those two is then named at its field)."""
         fields = ("dose_per_kg", "weight") if self.weight_based else ("dose",)
         return any(self.text(f).strip() for f in fields)
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from doseunits.core.amounts import fmt
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.ndc import Ndc
+from doseunits.gui.billing_options import MAX_ROUNDING
 
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:  # the history's SQLite code loads when it is first used
@@ -116,11 +117,13 @@ class OrderHistory(QObject):
             return
         self.recorded.emit(order_id)
 
-    def reopen(self, inputs: OrderInputs) -> str:
-        """Fill the window's form with a stored order; returns a problem to show, or ""."""
+    def reopen(self, inputs: OrderInputs, note: str = "") -> tuple[bool, str]:
+        """Fill the window's form with a stored order (``note``: the note it was stored
+        with). Returns whether it was reopened, and what the user must know ("" if all
+        is as stored)."""
         window = self.window
         if window.drug_selector.findData(inputs.drug_id) < 0:
-            return f"The drug {inputs.drug_id!r} is no longer in the catalog."
+            return False, f"The drug {inputs.drug_id!r} is no longer in the catalog."
         window.new_order()
         window.drug_selector.select(inputs.drug_id)
         form = window.order_form
@@ -148,34 +151,42 @@ class OrderHistory(QObject):
             for ndc, count in inputs.vials:
                 window.vials.set_count(Ndc.parse(ndc), count)
             window.vials.edited = True  # as typed, even where they equal the plan
-        self._restore_rounding(inputs)
+        caution = self._restore_rounding(inputs, note)
         window.recompute()
-        return ""
+        return True, caution
 
-    def _restore_rounding(self, inputs: OrderInputs) -> None:
+    def _restore_rounding(self, inputs: OrderInputs, note: str) -> str:
         """The order's accepted rounding, worked out again from its ordered dose and the
-        site's threshold, so the note says again that the dose was rounded and why."""
+        site's threshold, so the note says again that the dose was rounded and why.
+        Returns what to tell the user when that can't be done."""
+        said = "Dose rounded from " in note
         if not inputs.rounded_from_mg:
-            return
-        from decimal import Decimal, InvalidOperation
+            if said:  # kept before roundings were stored with the order
+                return ("Its note said the dose was rounded per site policy; the new note "
+                        "can't say so (kept by an older DoseUnits): check the dose.")  # fmt: skip
+            return ""
+        from decimal import Decimal
 
         from doseunits.core.plan import PlanTooLarge
         from doseunits.core.rounding import suggest_rounding
 
         drug = self.window.drug_selector.current_drug()
+        suggestion = None
         try:
             ordered = Decimal(inputs.rounded_from_mg)
             percent = Decimal(inputs.rounding_percent or "0")
-            suggestion = suggest_rounding(drug, ordered, percent) if drug else None
-        except (InvalidOperation, PlanTooLarge):
+            if drug and ordered.is_finite() and ordered > 0 and 0 < percent <= MAX_ROUNDING:
+                suggestion = suggest_rounding(drug, ordered, percent)
+        except (ArithmeticError, ValueError, PlanTooLarge):  # a damaged or hand-edited row
             suggestion = None
         if suggestion is None or fmt(suggestion.rounded_mg) != inputs.dose_mg:
-            self.window.statusBar().showMessage(
-                f"This order's dose was rounded from {inputs.rounded_from_mg} mg, and today's "
-                "catalog rounds it otherwise: the note won't say so; check the dose.", 15000
-            )  # fmt: skip
-            return
+            return (
+                f"Its dose was rounded from {inputs.rounded_from_mg} mg per site policy, "
+                "and that rounding can't be worked out the same way again (the catalog "
+                "changed?): the new note won't say so; check the dose."
+            )
         self.window.accepted_rounding = suggestion
+        return ""
 
     def show_dialog(self) -> None:
         from doseunits.core.history import FILE_NAME
