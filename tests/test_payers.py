@@ -110,9 +110,9 @@ def test_a_payer_requiring_ndcs_is_told_of_an_unverified_one(catalog: Catalog) -
     assert "This payer needs each line's NDC" in told
     assert not any("needs each line's NDC" in w.text for w in medicare.warnings)
     # Its code unverified, its NDCs verified: the unverified-facts warning, without the NDC.
-    drug = catalog.find("rituximab-hyaluronidase")
-    medicaid = PAYERS.find("medicaid")
-    code_only = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(1400), payer=medicaid))
+    subq = catalog.find("rituximab-hyaluronidase")
+    payer = PAYERS.find("medicaid")
+    code_only = compute(DoseOrder(subq, TODAY, dose_mg=Decimal(1400), payer=payer))
     (told,) = [w.text for w in code_only.warnings if w.field == "drug"]
     assert "Unverified catalog facts" in told
     assert "NDC" not in told
