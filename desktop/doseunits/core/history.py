@@ -141,19 +141,27 @@ class HistoryStore:
             with _transaction(self._db):
                 rows = self._db.execute("SELECT id, inputs, note FROM orders").fetchall()
                 for row in rows:
-                    inputs = json.loads(row["inputs"])
+                    try:
+                        inputs = json.loads(row["inputs"])
+                        had = inputs["details"].pop("prior_authorization", None)
+                        stored = json.dumps(inputs)
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        had, stored = None, row["inputs"]  # a damaged row: its note, at least
                     lines = row["note"].split("\n")
                     kept = [line for line in lines if not line.startswith(prefix)]
-                    had = inputs.get("details", {}).pop("prior_authorization", None)
                     if had is not None or kept != lines:
                         self._db.execute(
                             "UPDATE orders SET inputs = ?, note = ? WHERE id = ?",
-                            (json.dumps(inputs), "\n".join(kept), row["id"]),
+                            (stored, "\n".join(kept), row["id"]),
                         )
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages out of the WAL
-            self._db.execute("VACUUM")
         except sqlite3.DatabaseError as error:
             self._recovering(error)
+            return
+        try:  # rewrite the file without the old pages (VACUUM needs room for a copy)
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+        except sqlite3.OperationalError as error:  # a full disk: cleared, not compacted
+            log.warning("The order history was cleared but not compacted: %s", error)
 
     def _recovering(self, error: sqlite3.DatabaseError) -> None:
         """Damage found after opening: start afresh, or say why the history can't be used."""
