@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
-from doseunits.gui.scan_catcher import FAST_MS, IDLE_MS
+from doseunits.gui.scan_catcher import IDLE_MS
 from gui_helpers import field, line_rows, open_window, type_text, units
 from test_scan import ATEZOLIZUMAB_1200, gtin_for, scan_of
 
@@ -66,38 +66,6 @@ def test_a_scan_typed_into_the_dose_field_is_recognised(qtbot: QtBot, window: Ma
     assert dose.text() == "1050"  # the scan did not land in the dose
     assert counts(window) == [1, 0]
     assert units(window) == [("", "105"), ("JW", "15")]
-
-
-def test_a_scan_without_the_aim_prefix_is_recognised_in_a_text_field(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    """Many scanners send no "]d2": a "01" and a GTIN faster than a hand is a scan too."""
-    dose = field(window, "dose")
-    qtbot.keyClicks(dose, "1050")
-    scan_into(qtbot, dose, scan_of(ATEZOLIZUMAB_1200, serial="S9"))  # keys ~0 ms apart
-    assert dose.text() == "1050"  # its "0" was taken back out
-    assert counts(window) == [1, 0]
-    assert lot(window, 0) == "B1234"
-    assert units(window) == [("", "105"), ("JW", "15")]
-
-
-def test_typing_01_by_hand_is_not_held(qtbot: QtBot, window: MainWindow) -> None:
-    reason = window.note_form.inputs["waste_reason"]
-    type_text(reason, "0")
-    qtbot.wait(FAST_MS * 3)  # a person's pace
-    type_text(reason, "1")
-    assert reason.text() == "01"
-    expiry_field = window.vials.expiry_inputs[0]
-    type_text(expiry_field, "2027-01-31")  # fast, but no GTIN after its "01"
-    assert expiry_field.text() == "2027-01-31"
-    lot_field = window.vials.lot_inputs[0]
-    type_text(lot_field, "0123")  # fast "01" and digits: held until the keys stop...
-    assert lot_field.text() == "0"
-    qtbot.waitUntil(lambda: lot_field.text() == "0123", timeout=IDLE_MS * 5)  # ...given back
-    type_text(reason, "01234")
-    qtbot.keyClick(reason, Qt.Key.Key_Return)  # too short for a scan: typed, Enter and all
-    assert reason.text() == "0101234"
-    assert not any(counts(window))  # no vial was added
 
 
 def test_a_typed_bracket_is_given_back(qtbot: QtBot, window: MainWindow) -> None:
