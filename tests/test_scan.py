@@ -75,6 +75,7 @@ def test_expired_and_unknown(catalog: Catalog) -> None:
         ("hello", "not a readable GS1"),
         ("", "empty"),
         ("17270630", "no GTIN"),
+        ("]", "not a GS1 barcode"),  # a typed "]" and Enter: biip raised IndexError
         (f"01{gtin_for(ATEZOLIZUMAB_1200)}17271332", r"AI \(17\)"),  # month 13
     ],
 )

@@ -68,6 +68,8 @@ def parse_scan(text: str, catalog: Catalog) -> VialScan:
         result = biip.parse(raw, config=biip.ParseConfig(separator_chars=[GROUP_SEPARATOR]))
     except biip.ParseError as error:
         raise InputError(f"The scan {shown!r} is not a GS1 barcode: {error}", "scan") from None
+    except (IndexError, ValueError, KeyError):  # biip on some junk ("]" alone: IndexError)
+        raise InputError(f"The scan {shown!r} is not a GS1 barcode.", "scan") from None
     message = result.gs1_message
     if message is None:
         reason = result.gs1_message_error or "no GS1 element string found"

@@ -429,6 +429,7 @@ class MainWindow(QMainWindow):
             self.scan_catcher_installed = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.scan_catcher.flush()  # keys held as a possible scan go in before saving
         self.save_settings()
         super().closeEvent(event)
 
