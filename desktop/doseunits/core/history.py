@@ -33,7 +33,7 @@ from doseunits.core.history_records import (
     note_for_history,
 )
 from doseunits.core.site import data_dir
-from doseunits.core.snippet import line_text
+from doseunits.core.snippet import PRIOR_AUTH_LABEL, line_text
 
 log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
@@ -87,15 +87,16 @@ class HistoryStore:
             raise HistoryError(
                 f"The history folder {self.path.parent} can't be created ({_why(error)})."
             ) from None
+        self._found_version = 0  # the schema version the file had before it was opened
         self._db = self._open()
-        if self._written_by_version_1 and not store_patient_identifier:
+        if self._found_version == 1 and not store_patient_identifier:
             self._forget_prior_auths()
 
     # Opening, and starting afresh when the file is damaged --------------------------
     def _open(self) -> sqlite3.Connection:
-        self._written_by_version_1 = _file_version(self.path) == 1
         try:
-            return _connect(self.path)
+            db, self._found_version = _connect(self.path)
+            return db
         except sqlite3.DatabaseError as error:
             if not _is_damage(error):
                 raise HistoryError(
@@ -103,7 +104,8 @@ class HistoryStore:
                 ) from None
             self._move_aside(str(error))
         try:
-            return _connect(self.path)
+            db, self._found_version = _connect(self.path)
+            return db
         except sqlite3.DatabaseError as error:
             raise HistoryError(
                 f"A new order history at {self.path} can't be started ({error})."
@@ -135,7 +137,7 @@ class HistoryStore:
     def _forget_prior_auths(self) -> None:
         """Orders recorded before version 2 kept the prior-authorization number (issued for
         one patient) in their inputs and note: take it out, and overwrite where it was."""
-        prefix = "Prior authorization: "
+        prefix = f"{PRIOR_AUTH_LABEL}: "
         try:
             self._db.execute("PRAGMA secure_delete=ON")  # freed space is zeroed, not left
             with _transaction(self._db):
@@ -169,7 +171,7 @@ class HistoryStore:
             raise HistoryError(f"The order history can't be used ({error}).") from None
         self._db.close()
         self._move_aside(str(error))
-        self._db = _connect(self.path)
+        self._db, _ = _connect(self.path)
 
     # Writing ------------------------------------------------------------------------
     def record(
@@ -320,24 +322,9 @@ class HistoryStore:
         self._db.close()
 
 
-def _file_version(path: Path) -> int:
-    """The schema version an existing history file was written with; 0 for none."""
-    if not path.exists():
-        return 0
-    try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5.0)
-    except sqlite3.Error:
-        return 0
-    try:
-        return int(db.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.Error:
-        return 0  # damaged: _connect says so and a fresh file is started
-    finally:
-        db.close()
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open, check and set up the file; raises sqlite3.DatabaseError if it is damaged."""
+def _connect(path: Path) -> tuple[sqlite3.Connection, int]:
+    """Open, check and set up the file; raises sqlite3.DatabaseError if it is damaged.
+    Returns the connection and the schema version the file had (0 for a new one)."""
     db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
     try:
         db.row_factory = sqlite3.Row
@@ -359,7 +346,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except BaseException:
         db.close()
         raise
-    return db
+    return db, int(version)
 
 
 class _transaction:

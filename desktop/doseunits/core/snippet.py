@@ -113,13 +113,19 @@ def _warnings_block(result: BillingResult) -> str:
     return "Warnings:\n" + "\n".join(f"- {w.text}" for w in result.warnings)
 
 
+#: How the note starts a line: the history finds them by these (gui/order_history.py,
+#: core/history.py), so the words live here once.
+ROUNDED_FROM = "Dose rounded from"
+PRIOR_AUTH_LABEL = "Prior authorization"
+
+
 def _rounding_lines(result: BillingResult) -> list[str]:
     order = result.order
     if order.rounded_from_mg is None:
         return []
     within = f" (within {fmt(order.rounding_percent)}%)" if order.rounding_percent else ""
     return [
-        f"Dose rounded from {fmt(order.rounded_from_mg)} mg to {fmt(result.ordered_mg)} mg "
+        f"{ROUNDED_FROM} {fmt(order.rounded_from_mg)} mg to {fmt(result.ordered_mg)} mg "
         f"per site policy{within}; prescriber approval is required by policy."
     ]
 
@@ -128,7 +134,7 @@ def _detail_lines(details: NoteDetails) -> list[str]:
     labeled = [
         ("Patient", details.patient),
         ("Diagnosis code(s)", details.diagnosis_codes),
-        ("Prior authorization", details.prior_authorization),
+        (PRIOR_AUTH_LABEL, details.prior_authorization),
         ("Biomarker result on file", details.biomarker_on_file),
         ("Reason for waste", details.waste_reason),
         ("Prepared by", details.preparer),

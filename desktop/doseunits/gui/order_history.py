@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from doseunits.core.amounts import fmt
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.ndc import Ndc
+from doseunits.core.snippet import ROUNDED_FROM
 from doseunits.gui.billing_options import MAX_ROUNDING
 
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
@@ -159,7 +160,7 @@ class OrderHistory(QObject):
         """The order's accepted rounding, worked out again from its ordered dose and the
         site's threshold, so the note says again that the dose was rounded and why.
         Returns what to tell the user when that can't be done."""
-        said = "Dose rounded from " in note
+        said = f"{ROUNDED_FROM} " in note
         if not inputs.rounded_from_mg:
             if said:  # kept before roundings were stored with the order
                 return ("Its note said the dose was rounded per site policy; the new note "
