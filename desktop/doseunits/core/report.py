@@ -96,8 +96,10 @@ def line_rows(result: BillingResult) -> list[tuple[str, str, str, str, str, str]
     """
     rows = []
     for line in result.lines:
+        head = (line.hcpcs, " ".join(line.modifiers), str(line.units))
+        if not line.ndcs:  # never dropped from the table, even without an NDC quantity
+            rows.append((*head, "", "", ""))
         for index, quantity in enumerate(line.ndcs):
-            head = (line.hcpcs, " ".join(line.modifiers), str(line.units))
             rows.append((
                 *(head if index == 0 else ("", "", "")),
                 str(quantity.ndc),
