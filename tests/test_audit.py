@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -21,6 +22,7 @@ from doseunits.core.audit import (
     REQUIRED_COLUMNS,
     AuditCounts,
     AuditError,
+    Auditor,
     audit_rows,
     open_report,
 )
@@ -28,6 +30,7 @@ from doseunits.core.audit_job import audit_file, count_rows
 from doseunits.core.billing import compute
 from doseunits.core.catalog import Catalog
 from doseunits.core.order import DoseOrder
+from doseunits.core.payers import MEDICARE_RULES, PayerList
 from doseunits.core.vialspec import parse_vial
 
 HEADER = "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
@@ -91,7 +94,7 @@ ROWS = [
 ]  # fmt: skip
 
 
-def run(text: str, catalog: Catalog) -> tuple[AuditCounts, list[dict[str, str]]]:
+def run(text: str, catalog: Catalog | Auditor) -> tuple[AuditCounts, list[dict[str, str]]]:
     out = io.StringIO()
     reader, writer = open_report(io.StringIO(text), out)
     counts = audit_rows(reader, writer, catalog)
@@ -122,24 +125,38 @@ def test_a_file_of_good_wrong_and_malformed_rows(catalog: Catalog) -> None:
 
 
 def test_expected_values_are_the_engines(catalog: Catalog) -> None:
-    """The lean path agrees with billing.compute over many doses, vials and dates."""
+    """The lean path agrees with billing.compute over many doses, vials and dates, and
+    under a payer of each kind (JW paid or not, JZ asked for or not)."""
     drugs = [catalog.find(d) for d in ("atezolizumab", "sacituzumab-govitecan", "nivolumab")]
-    lines = [HEADER]
+    payers = [
+        dataclasses.replace(MEDICARE_RULES, id=f"p{n}", name=f"Payer {n}", jw_billable=jw,
+                            jz_required=jz)
+        for n, (jw, jz) in enumerate(itertools.product((True, False), repeat=2))
+    ]  # fmt: skip
+    lines = [f"{HEADER},payer"]
     expected = []
     doses = ("0.5", "7", "84", "179.9", "181", "725", "840", "1050", "1199.99", "1680")
     dates = (dt.date(2022, 12, 31), dt.date(2026, 11, 28))
-    for drug, dose, day in itertools.product(drugs, doses, dates):
+    for drug, dose, day, payer in itertools.product(drugs, doses, dates, payers):
         for vial in drug.presentations:
             count = math.ceil(Decimal(dose) / vial.strength_mg)
             spec = f"{vial.strength_mg}x{count}"
             result = compute(DoseOrder(drug, day, dose_mg=Decimal(dose),
-                                       vials=(parse_vial(spec, drug),)))  # fmt: skip
+                                       vials=(parse_vial(spec, drug),), payer=payer))  # fmt: skip
             jz = "JZ" if result.jz else ""
-            lines.append(f"{day},{drug.hcpcs},{dose},{spec},{result.admin_units},{jz},"
-                         f"{result.jw_units}")  # fmt: skip
-            expected.append((str(result.admin_units), jz, str(result.jw_units)))
-    counts, report = run("\n".join(lines) + "\n", catalog)
-    assert counts.ok == counts.rows == len(expected) > 100
+            jw = result.jw_billed_units
+            assert jw == sum(line.units for line in result.lines if "JW" in line.modifiers)
+            lines.append(f"{day},{drug.hcpcs},{dose},{spec},{result.admin_units},{jz},{jw},"
+                         f"{payer.id}")  # fmt: skip
+            expected.append((str(result.admin_units), jz, str(jw)))
+    auditor = Auditor(catalog, PayerList(tuple(payers)))
+    counts, report = run("\n".join(lines) + "\n", auditor)
+    assert counts.ok == counts.rows == len(expected) > 400
+    assert {("JZ" in row[1], row[2] != "0") for row in expected} == {
+        (True, False),
+        (False, True),
+        (False, False),
+    }  # JZ alone, JW alone, neither
     got = [(r["expected_units"], r["expected_modifier"], r["expected_jw_units"]) for r in report]
     assert got == expected
 

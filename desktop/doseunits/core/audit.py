@@ -188,8 +188,8 @@ def apply_payer(payer: Payer, medicare: Expected) -> Expected:
     no JW line when the payer does not pay for waste, no JZ when it does not require it.
     """
     return medicare._replace(
-        modifier=medicare.modifier if payer.jz_required else "",
-        jw_units=medicare.jw_units if payer.jw_billable else 0,
+        modifier="JZ" if payer.uses_jz(medicare.modifier == "JZ") else "",
+        jw_units=payer.jw_line_units(medicare.jw_units),
         payer=payer.name,
     )
 

@@ -107,7 +107,7 @@ class BillingResult:
     @property
     def jw_billed_units(self) -> int:
         """Units on the JW line: the discarded units, unless the payer does not pay for waste."""
-        return self.jw_units if self.order.payer.jw_billable else 0
+        return self.order.payer.jw_line_units(self.jw_units)
 
     @property
     def draw_ml(self) -> Decimal:
@@ -135,7 +135,7 @@ class BillingResult:
             f"rounded down, = {self.jw_units}."
         )
         payer = self.order.payer
-        if self.jw_units and payer.jw_billable:
+        if payer.jw_line_units(self.jw_units):
             steps.append(f"JW line: {self.jw_units} units discarded, on its own line.")
         elif self.jw_units:
             steps.append(
@@ -235,8 +235,7 @@ def compute(order: DoseOrder) -> BillingResult:
     admin_units = rules.administered_units(administered_mg, unit)
     single_dose_mg = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), ZERO)
     jw_units = rules.discarded_units(single_dose_mg, admin_units, unit) if single_dose_mg else 0
-    jz = rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0)
-    jz = jz and order.payer.jz_required
+    jz = order.payer.uses_jz(rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0))
     if order.date_of_service < rules.JW_REQUIRED and jw_units:
         warnings.append(
             Warning(
@@ -371,7 +370,7 @@ def _claim_lines(
     administered = _ndc_quantities((u.presentation.ndc, u.administered_ml) for u in uses)
     lines = [ClaimLine("administered", hcpcs, ("JZ", *extra) if jz else extra, admin_units,
                        administered)]  # fmt: skip
-    if jw_units and payer.jw_billable:
+    if payer.jw_line_units(jw_units):
         discarded = _ndc_quantities(
             (u.presentation.ndc, u.left_ml) for u in uses if u.presentation.single_dose
         )

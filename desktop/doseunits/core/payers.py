@@ -35,6 +35,17 @@ class Payer:
     source: str
     note: str = ""
 
+    # The billing engine and the claim audit both ask these two, so a profile means
+    # the same thing to a new claim and to a billed one.
+    def jw_line_units(self, discarded_units: int) -> int:
+        """Units on the JW line: the discarded units, or none when this payer doesn't pay
+        for discarded drug (they are still documented in the note)."""
+        return discarded_units if self.jw_billable else 0
+
+    def uses_jz(self, rules_say_jz: bool) -> bool:
+        """JZ on the administered line: when the rules say so and this payer asks for it."""
+        return rules_say_jz and self.jz_required
+
 
 #: The rules of DOMAIN.md §3 exactly, for an order that names no payer.
 MEDICARE_RULES = Payer(
