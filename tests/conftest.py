@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,12 +19,25 @@ from doseunits.core.ndc import Ndc
 TODAY = dt.date(2026, 11, 28)
 
 
+def _use_private_folders(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOSEUNITS_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("DOSEUNITS_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_folders_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Module-wide windows (set up before any test's own folders) get private folders
+    too: such a window once saved its fuzzed initials into the user's real settings."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _use_private_folders(tmp_path_factory.mktemp("session-folders"), monkeypatch)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes a real user's settings, site files or data."""
-    monkeypatch.setenv("DOSEUNITS_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("DOSEUNITS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    _use_private_folders(tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="session")

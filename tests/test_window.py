@@ -79,7 +79,7 @@ def test_enter_in_the_drug_field_before_typing_keeps_the_drug(
     assert line is not None
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert window.drug_selector.current_drug() is not None
-    assert "J9022" in window.drug_info.text()
+    assert "J9022" in window.drug_box.info.text()
 
 
 def test_every_keystroke_recomputes(qtbot: QtBot, window: MainWindow) -> None:
@@ -91,9 +91,9 @@ def test_every_keystroke_recomputes(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_drug_picker_finds_j9317_and_explains_j9022(qtbot: QtBot, window: MainWindow) -> None:
     selector = window.drug_selector
-    assert "J9022" in window.drug_info.text()
-    assert "J9317 is sacituzumab" in window.drug_note.text()
-    assert window.drug_note.isVisible()
+    assert "J9022" in window.drug_box.info.text()
+    assert "J9317 is sacituzumab" in window.drug_box.note.text()
+    assert window.drug_box.note.isVisible()
     line = selector.lineEdit()
     assert line is not None
     line.selectAll()
@@ -103,8 +103,8 @@ def test_drug_picker_finds_j9317_and_explains_j9022(qtbot: QtBot, window: MainWi
     drug = selector.current_drug()
     assert drug is not None
     assert drug.id == "sacituzumab-govitecan"
-    assert "2.5 mg" in window.drug_info.text()
-    assert not window.drug_note.isVisible()
+    assert "2.5 mg" in window.drug_box.info.text()
+    assert not window.drug_box.note.isVisible()
 
 
 def test_drug_picker_by_ndc_and_unknown_text(qtbot: QtBot, window: MainWindow) -> None:
@@ -124,7 +124,7 @@ def test_drug_picker_by_ndc_and_unknown_text(qtbot: QtBot, window: MainWindow) -
 
 def test_unverified_facts_are_marked(window: MainWindow) -> None:
     window.drug_selector.select("trastuzumab")
-    assert "unverified" in window.drug_info.text()
+    assert "unverified" in window.drug_box.info.text()
     assert window.vials.unverified_note.isVisible()
 
 

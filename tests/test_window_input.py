@@ -35,6 +35,13 @@ def window() -> Iterator[MainWindow]:
     window.deleteLater()
 
 
+def test_the_module_window_keeps_to_the_test_folders(
+    window: MainWindow, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """It is made before each test's own folders, and it saves what was typed on closing."""
+    assert window.settings.fileName().startswith(str(tmp_path_factory.getbasetemp()))
+
+
 def is_valid_number(text: str, field: str) -> bool:
     try:
         number = Decimal(text.strip())

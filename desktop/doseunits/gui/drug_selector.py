@@ -1,11 +1,16 @@
-"""The drug picker: type a name, HCPCS code or NDC; the catalog's search decides matches."""
+"""The drug picker: type a name, HCPCS code or NDC; the catalog's search decides matches.
+Beside it, what the window says about the picked drug: its code, descriptor, billing
+unit, whether those facts are verified, and the catalog's note (J9022, not J9317).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from doseunits.core.amounts import fmt
 from doseunits.core.catalog import Catalog, Drug
+from doseunits.gui.field_message import FieldMessage
 
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
@@ -115,3 +120,47 @@ class DrugSelector(QComboBox):
 
     def _emit_current(self) -> None:
         self.drugChanged.emit(self.current_drug())
+
+
+class DrugBox(QGroupBox):
+    """The "Drug" group: the picker (``selector``), its message line (``message``), the
+    drug's code and billing unit (``info``) and the catalog's note about it (``note``)."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__("Drug")
+        self.selector = DrugSelector(catalog)
+        self.info = QLabel()
+        self.info.setObjectName("drugInfo")
+        self.info.setProperty("textFormat", "PlainText")  # see gui/qt_names.py
+        bold = self.info.font()
+        bold.setBold(True)
+        self.info.setFont(bold)
+        self.info.setWordWrap(True)
+        self.info.setProperty("textInteractionFlags", "TextSelectableByMouse")
+        self.note = QLabel()
+        self.note.setObjectName("drugNote")
+        self.note.setWordWrap(True)
+        self.message = FieldMessage("drugSelectorMessage")
+        label = QLabel("D&rug")
+        label.setBuddy(self.selector)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(label)
+        row.addWidget(self.selector, 1)
+        layout.addLayout(row)
+        for widget in (self.message, self.info, self.note):
+            layout.addWidget(widget)
+
+    def show_drug(self, drug: Drug | None) -> None:
+        if drug is None:
+            self.info.clear()
+            self.note.hide()
+            return
+        unverified = "" if drug.verified else "  [code and descriptor unverified]"
+        self.info.setText(  # plain text: Qt's rich-text engine costs ~10 ms at start
+            f"{drug.hcpcs}: {drug.descriptor}; billing unit "
+            f"{fmt(drug.billing_unit_mg)} mg{unverified}"
+        )
+        self.info.setToolTip(f"Source: {drug.source}")
+        self.note.setText(drug.note)
+        self.note.setVisible(bool(drug.note))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QPushButton,
     QScrollArea,
@@ -25,7 +24,7 @@ from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.errors import DoseUnitsError, InputError
 from doseunits.core.payers import PayerList
 from doseunits.gui.billing_options import BillingOptions
-from doseunits.gui.drug_selector import DrugSelector
+from doseunits.gui.drug_selector import DrugBox
 from doseunits.gui.field_message import ERROR, INFO, WARNING, FieldMessage
 from doseunits.gui.first_frame import FirstFrame
 from doseunits.gui.menus import build_menus
@@ -87,29 +86,9 @@ class MainWindow(QMainWindow):
 
     # Layout -------------------------------------------------------------------------
     def _build(self) -> None:
-        self.drug_selector = DrugSelector(self.catalog)
-        self.drug_info = QLabel()
-        self.drug_info.setObjectName("drugInfo")
-        self.drug_info.setProperty("textFormat", "PlainText")  # see gui/qt_names.py
-        bold = self.drug_info.font()
-        bold.setBold(True)
-        self.drug_info.setFont(bold)
-        self.drug_info.setWordWrap(True)
-        self.drug_info.setProperty("textInteractionFlags", "TextSelectableByMouse")
-        self.drug_note = QLabel()
-        self.drug_note.setObjectName("drugNote")
-        self.drug_note.setWordWrap(True)
-        self.drug_message = FieldMessage("drugSelectorMessage")
-        drug_label = QLabel("D&rug")
-        drug_label.setBuddy(self.drug_selector)
-        drug_box = QGroupBox("Drug")
-        drug_layout = QVBoxLayout(drug_box)
-        row = QHBoxLayout()
-        row.addWidget(drug_label)
-        row.addWidget(self.drug_selector, 1)
-        drug_layout.addLayout(row)
-        for widget in (self.drug_message, self.drug_info, self.drug_note):
-            drug_layout.addWidget(widget)
+        self.drug_box = DrugBox(self.catalog)
+        self.drug_selector = self.drug_box.selector
+        self.drug_message = self.drug_box.message
 
         self.order_form = OrderForm()
         order_box = QGroupBox("Order")
@@ -126,7 +105,7 @@ class MainWindow(QMainWindow):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        for box in (drug_box, order_box, billing_box, vial_box, note_box):
+        for box in (self.drug_box, order_box, billing_box, vial_box, note_box):
             left_layout.addWidget(box)
         left_layout.addStretch()
         scroll = QScrollArea()
@@ -182,43 +161,23 @@ class MainWindow(QMainWindow):
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        notes = self.note_actions
-        self.copy_button = self._button("copyButton", "&Copy note", notes.copy)
-        self.save_button = self._button("saveButton", "&Save as text…", notes.save)
-        self.print_button = self._button("printButton", "&Print / PDF…", notes.print_note)
-        self.new_button = self._button("newOrderButton", "&New order", self.new_order)
-        self.copy_button.setToolTip("Copy the note (Ctrl+Shift+C)")
-        self.save_button.setToolTip("Save the note as a text file (Ctrl+S)")
-        self.print_button.setToolTip("Print the note, or print it to a PDF file (Ctrl+P)")
+        buttons = self.note_actions.buttons()
+        self.copy_button, self.save_button, self.print_button = buttons
+        self.new_button = QPushButton("&New order")
+        self.new_button.setObjectName("newOrderButton")
         self.new_button.setToolTip("Clear the order (Ctrl+N)")
-        for button in (self.copy_button, self.save_button, self.print_button):
+        self.new_button.clicked.connect(self.new_order)
+        for button in buttons:
             row.addWidget(button)
         row.addStretch()
         row.addWidget(self.new_button)
         return row
 
-    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.clicked.connect(slot)
-        return button
-
     # Computing ----------------------------------------------------------------------
     def _drug_changed(self, drug: Drug | None) -> None:
         self.accepted_rounding = None  # it was worked out for the drug that was picked
         self.vials.set_drug(drug)
-        if drug is None:
-            self.drug_info.clear()
-            self.drug_note.hide()
-        else:
-            unverified = "" if drug.verified else "  [code and descriptor unverified]"
-            self.drug_info.setText(  # plain text: Qt's rich-text engine costs ~10 ms at start
-                f"{drug.hcpcs}: {drug.descriptor}; billing unit "
-                f"{fmt(drug.billing_unit_mg)} mg{unverified}"
-            )
-            self.drug_info.setToolTip(f"Source: {drug.source}")
-            self.drug_note.setText(drug.note)
-            self.drug_note.setVisible(bool(drug.note))
+        self.drug_box.show_drug(drug)
         self.recompute()
 
     def recompute(self) -> None:

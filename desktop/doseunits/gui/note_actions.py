@@ -7,7 +7,7 @@ The file and printer dialogs are attributes (``ask_save_path``, ``ask_pdf_path``
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QPushButton
 
 from doseunits.gui.field_message import ERROR, FieldMessage
 
@@ -37,6 +37,22 @@ class NoteActions(QObject):
         self.ask_save_path: Callable[[], Path | None] = self._ask_save_path
         self.ask_pdf_path: Callable[[], Path | None] = self._ask_pdf_path
         self.ask_printer: Callable[[], object | None] = self._ask_printer
+
+    def buttons(self) -> tuple[QPushButton, QPushButton, QPushButton]:
+        """The window's copy, save and print buttons (their shortcuts are the menus')."""
+        made = []
+        for name, text, slot, tip in (
+            ("copyButton", "&Copy note", self.copy, "Copy the note (Ctrl+Shift+C)"),
+            ("saveButton", "&Save as text…", self.save, "Save the note as a text file (Ctrl+S)"),
+            ("printButton", "&Print / PDF…", self.print_note,
+             "Print the note, or print it to a PDF file (Ctrl+P)"),
+        ):  # fmt: skip
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            made.append(button)
+        return made[0], made[1], made[2]
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
