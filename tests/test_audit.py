@@ -48,6 +48,11 @@ ROWS = [
      "JZ billed for a date of service before 2023-01-01, when JZ did not exist yet",
      "168", "", "0"),
     ("2022-12-31,atezolizumab,1680,840x2,168,,", "ok", "", "168", "", "0"),
+    # JZ was optional from 2023-01-01 and required from 2023-07-01 (DOMAIN.md §3.5).
+    ("2023-06-30,atezolizumab,1680,840x2,168,,0", "ok", "", "168", "JZ", "0"),
+    ("2023-01-01,atezolizumab,1680,840x2,168,JZ,0", "ok", "", "168", "JZ", "0"),
+    ("2023-07-01,atezolizumab,1680,840x2,168,,0", "mismatch",
+     "JZ missing: nothing billable was discarded", "168", "JZ", "0"),
     ("2026-11-28,atezolizumab,1050,1200x1,105,JZ,0", "mismatch",
      "JZ billed but 15 units were discarded (bill a JW line)", "105", "", "15"),
     ("2026-11-28,atezolizumab,1050,1200x1,105,JZ,15", "mismatch",
@@ -121,7 +126,8 @@ def test_a_file_of_good_wrong_and_malformed_rows(catalog: Catalog) -> None:
     assert [r["status"] for r in report] == statuses
     assert list(report[0]) == [*HEADER.split(","), "claim_id", *ADDED_COLUMNS]
     assert report[0]["claim_id"] == "c0"  # extra columns are repeated
-    assert report[12]["drug"] == " atezolizumab "  # input repeated as it was
+    padded = next(n for n, (row, *_) in enumerate(ROWS) if row.startswith("2026-11-28, atez"))
+    assert report[padded]["drug"] == " atezolizumab "  # input repeated as it was
 
 
 def test_expected_values_are_the_engines(catalog: Catalog) -> None:

@@ -222,7 +222,7 @@ def _problems(
             problems.append(f"JW line billed but {expected.payer} does not pay for discarded drug")
         else:
             problems.append(f"JW line billed for {jw} units but nothing billable was discarded")
-    if expected.modifier and not modifier:
+    if expected.modifier and not modifier and date >= rules.JZ_REQUIRED:  # optional before
         problems.append("JZ missing: nothing billable was discarded")
     return problems
 

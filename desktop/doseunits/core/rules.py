@@ -8,6 +8,8 @@ from decimal import Decimal
 
 #: JZ modifier effective date (CMS JW/JZ FAQ); no JZ before it.
 JZ_EFFECTIVE = dt.date(2023, 1, 1)
+#: JZ required from this date (CMS JW/JZ FAQ); between the two it was optional.
+JZ_REQUIRED = dt.date(2023, 7, 1)
 #: JW modifier required from this date (Claims Processing Manual ch. 17 §40).
 JW_REQUIRED = dt.date(2017, 1, 1)
 
