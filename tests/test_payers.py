@@ -88,16 +88,41 @@ def test_medicaid_splits_lines_per_ndc_keeping_the_totals(catalog: Catalog) -> N
     assert sum(ln.units for ln in result.lines) == sum(ln.units for ln in medicare.lines)
 
 
-def test_medicaid_tiny_share_keeps_its_ndc_on_the_biggest_line(catalog: Catalog) -> None:
+def test_medicaid_tiny_share_gets_a_line_of_its_own(catalog: Catalog) -> None:
+    """0.5 mg from the 40 mg vial is one unit on its own NDC's line; the 240 mg vials'
+    NDC bills the 960 mg they supplied, not 961."""
     drug = catalog.find("nivolumab")
     by_mg = {p.strength_mg: p for p in drug.presentations}
     vials = (VialCount(by_mg[Decimal(240)], 4), VialCount(by_mg[Decimal(40)], 1))
     result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal("960.5"), vials=vials,
                                payer=PAYERS.find("medicaid")))  # fmt: skip
-    units = [(ln.modifiers, ln.units) for ln in result.lines]
-    assert sum(u for m, u in units if not m) == 961
-    for line in result.lines:
-        assert line.units >= 1
+    assert lines(result) == [
+        ((), 960, ["00003-3734-13"]),
+        ((), 1, ["00003-3772-11"]),
+        (("JW",), 39, ["00003-3772-11"]),
+    ]
+    assert not any("one line per NDC" in w.text for w in result.warnings)
+
+
+def test_medicaid_bevacizumab_403_mg_bills_each_ndc_what_it_supplied(catalog: Catalog) -> None:
+    drug = catalog.find("bevacizumab")
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(403), payer=PAYERS.find("medicaid")))
+    administered = [(ln.units, [str(q.ndc) for q in ln.ndcs]) for ln in result.lines
+                    if not ln.modifiers]  # fmt: skip
+    assert administered == [(40, ["50242-0061-01"]), (1, ["50242-0060-01"])]
+
+
+def test_fewer_units_than_ndcs_share_a_line_and_say_so() -> None:
+    drug = fixture_drug("100", ["10", "20"])  # 25 mg from both vials is one 100 mg unit
+    vials = tuple(VialCount(p, 1) for p in drug.presentations)
+    medicaid = PAYERS.find("medicaid")
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(25), vials=vials, administered_mg=None,
+                               payer=medicaid))  # fmt: skip
+    administered = [ln for ln in result.lines if "JW" not in ln.modifiers]
+    assert [ln.units for ln in administered] == [1]
+    assert len(administered[0].ndcs) == 2
+    (told,) = [w.text for w in result.warnings if "one line per NDC" in w.text]
+    assert "Check the payer's rule" in told
 
 
 def test_a_payer_requiring_ndcs_is_told_of_an_unverified_one(catalog: Catalog) -> None:
@@ -122,6 +147,9 @@ def test_apportion_is_exact() -> None:
     assert apportion(200, [Decimal(20), Decimal("13.333")]) == [120, 80]
     assert apportion(5, [Decimal(1), Decimal(1), Decimal(1)]) == [2, 2, 1]
     assert apportion(1, [Decimal(99), Decimal(1)]) == [1, 0]
+    assert apportion(41, [Decimal(16), Decimal("0.12")], at_least=1) == [40, 1]
+    assert apportion(1, [Decimal(99), Decimal(1)], at_least=1) == [1, 0]  # can't: one unit
+    assert apportion(3, [Decimal(10), Decimal(0), Decimal("0.1")], at_least=1) == [2, 0, 1]
 
 
 def test_payer_is_named_in_the_note(catalog: Catalog) -> None:

@@ -259,6 +259,18 @@ def compute(order: DoseOrder) -> BillingResult:
             )
         warnings.append(Warning(text, "drug"))
     uses = _allocate(plan, administered_mg)
+    lines = _claim_lines(order, uses, admin_units, jw_units, jz)
+    shared = [line for line in lines if len(line.ndcs) > 1]
+    if order.payer.line_per_ndc and shared:
+        ndcs = ", ".join(str(q.ndc) for q in shared[0].ndcs[1:])
+        warnings.append(
+            Warning(
+                f"{order.payer.name} wants one line per NDC, but a line has fewer units "
+                f"than NDCs: NDC {ndcs} is listed on the line of NDC "
+                f"{shared[0].ndcs[0].ndc}. Check the payer's rule.",
+                "vials",
+            )
+        )
     return BillingResult(
         order=order,
         ordered_mg=ordered_mg,
@@ -272,7 +284,7 @@ def compute(order: DoseOrder) -> BillingResult:
         admin_units=admin_units,
         jw_units=jw_units,
         jz=jz,
-        lines=_claim_lines(order, uses, admin_units, jw_units, jz),
+        lines=lines,
         warnings=tuple(warnings),
     )
 
@@ -382,26 +394,38 @@ def _claim_lines(
 
 def _per_ndc(line: ClaimLine) -> list[ClaimLine]:
     """A line for each NDC, the units shared in proportion to its mL (largest remainder),
-    so the lines add up to exactly the units of the whole line.
+    so the lines add up to exactly the units of the whole line; an NDC whose share is
+    under one unit still gets a line of one, taken from the line furthest over its share.
     """
     if len(line.ndcs) < 2:
         return [line]
-    shares = apportion(line.units, [q.quantity for q in line.ndcs])
+    shares = apportion(line.units, [q.quantity for q in line.ndcs], at_least=1)
     split = [line._replace(units=n, ndcs=(q,)) for n, q in zip(shares, line.ndcs, strict=True)]
     kept = [s for s in split if s.units]
-    for orphan in (s for s in split if not s.units):  # under one unit: report its NDC too
+    for orphan in (s for s in split if not s.units):  # fewer units than NDCs: list it too
         biggest = max(kept, key=lambda s: s.units)
         kept[kept.index(biggest)] = biggest._replace(ndcs=biggest.ndcs + orphan.ndcs)
     return kept
 
 
-def apportion(total: int, weights: list[Decimal]) -> list[int]:
-    """Whole numbers proportional to ``weights`` that add up to ``total`` (Hamilton)."""
+def apportion(total: int, weights: list[Decimal], at_least: int = 0) -> list[int]:
+    """Whole numbers proportional to ``weights`` that add up to ``total`` (Hamilton).
+
+    With ``at_least=1`` every positive weight gets one, as far as ``total`` allows, each
+    taken from the share that is furthest over its exact quota.
+    """
     whole = sum(weights, ZERO)
     quotas = [total * w / whole for w in weights]
     shares = [int(q) for q in quotas]
     order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
     for index in order[: total - sum(shares)]:
+        shares[index] += 1
+    for index in (i for i, w in enumerate(weights) if w > 0 and shares[i] < at_least):
+        givers = [i for i in range(len(shares)) if shares[i] > at_least]
+        if not givers:
+            break
+        giver = max(givers, key=lambda i: (shares[i] - quotas[i], -i))
+        shares[giver] -= 1
         shares[index] += 1
     return shares
 
