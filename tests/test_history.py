@@ -93,11 +93,13 @@ def test_inputs_read_back_with_or_without_a_rounding() -> None:
     from doseunits.core.history_records import OrderInputs, inputs_from_json, inputs_json
 
     rounded = OrderInputs("sacituzumab-govitecan", DAY, dose_mg="720",
-                          rounded_from_mg="725", rounding_percent="10")  # fmt: skip
+                          rounded_from_mg="725", rounding_percent="10",
+                          rounded_from_basis="10 mg/kg x 72.5 kg = 725 mg")  # fmt: skip
     assert inputs_from_json(inputs_json(rounded)) == rounded
     older = inputs_json(rounded)  # a row written before roundings were kept
-    del older["rounded_from_mg"], older["rounding_percent"]
+    del older["rounded_from_mg"], older["rounding_percent"], older["rounded_from_basis"]
     assert inputs_from_json(older).rounded_from_mg == ""
+    assert inputs_from_json(older).rounded_from_basis == ""
 
 
 def test_prior_auths_kept_before_version_2_are_cleared(

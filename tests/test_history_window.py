@@ -174,7 +174,8 @@ def test_reopen_keeps_an_accepted_rounding_in_the_note(qtbot: QtBot, window: Mai
     field(window, "dose_per_kg").setText("10")
     field(window, "weight").setText("72.5")
     qtbot.mouseClick(window.rounding_banner.button, Qt.MouseButton.LeftButton)
-    rounded = "Dose rounded from 725 mg to 720 mg per site policy (within 10%)"
+    rounded = ("Dose rounded from 725 mg (ordered as 10 mg/kg x 72.5 kg = 725 mg) to 720 mg "
+               "per site policy (within 10%)")  # fmt: skip
     assert rounded in window.results.snippet.toPlainText()
     window.note_actions.copy()
     window.new_order()

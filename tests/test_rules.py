@@ -135,6 +135,28 @@ def test_mixed_containers_draw_single_dose_first() -> None:
     assert result.kept_mg == 70
 
 
+def test_what_stays_in_a_multi_dose_vial_is_not_called_waste() -> None:
+    """Trastuzumab-like: 150 mg single-dose and 420 mg multi-dose. 300 mg from the 420 mg
+    vial keeps 120 mg in it; 500 mg from two 420 mg vials keeps 340 mg. Neither is waste,
+    so no least-waste warning, and no rounding that would "save" it."""
+    from doseunits.core.rounding import suggest_rounding
+
+    drug = fixture_drug("10", ["150"])
+    multi = fixture_drug("10", ["420"], "multi-dose").presentations[0]
+    mixed = dataclasses.replace(drug, presentations=(*drug.presentations, multi))
+    for dose, count in (("300", 1), ("500", 2)):
+        order = DoseOrder(mixed, TODAY, dose_mg=Decimal(dose), vials=(VialCount(multi, count),))
+        result = compute(order)
+        assert result.discarded_mg == 0
+        assert not [w.text for w in result.warnings if w.field == "vials"], dose
+    assert suggest_rounding(mixed, Decimal(400), Decimal(10)) is None  # 420 multi-dose: kept
+    # Single-dose vials opened beyond the plan are still waste, and said to be.
+    extra = compute(DoseOrder(mixed, TODAY, dose_mg=Decimal(300),
+                              vials=(VialCount(drug.presentations[0], 3),)))  # fmt: skip
+    (told,) = [w.text for w in extra.warnings if w.field == "vials"]
+    assert "extra 150 mg of waste" in told
+
+
 def test_weight_based_with_cap(catalog: Catalog) -> None:
     drug = catalog.find("atezolizumab")
     order = DoseOrder(

@@ -125,7 +125,10 @@ def test_rounding_is_suggested_and_applied_only_when_accepted(
     assert units(window) == [("JZ", "288")]
     assert not banner.isVisible()
     note = window.results.snippet.toPlainText()
-    assert "Dose rounded from 725 mg to 720 mg per site policy (within 10%)" in note
+    assert (
+        "Dose rounded from 725 mg (ordered as 10 mg/kg x 72.5 kg = 725 mg) to 720 mg per site "
+        "policy (within 10%)"
+    ) in note  # the order as written stays in the note, though the form now says 720 mg
     assert "prescriber approval" in note
     field(window, "dose").setText("700")  # edited afterwards: no longer the rounded dose
     assert "Dose rounded" not in window.results.snippet.toPlainText()

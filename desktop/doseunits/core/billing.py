@@ -345,11 +345,12 @@ def _vial_warnings(
             f"{fmt(ordered_mg)} mg ordered; they cover only the {fmt(administered_mg)} mg "
             "administered."
         )
-    elif plan.labeled_mg > least.labeled_mg:
+    elif plan.discarded_mg(ordered_mg) > least.discarded_mg(ordered_mg):
+        extra = plan.discarded_mg(ordered_mg) - least.discarded_mg(ordered_mg)
         text = (
             f"These vials hold {fmt(plan.labeled_mg)} mg; the least-waste plan for "
             f"{fmt(ordered_mg)} mg is {least.describe()} ({fmt(least.labeled_mg)} mg). "
-            f"Payers may deny the extra {fmt(plan.labeled_mg - least.labeled_mg)} mg of waste."
+            f"Payers may deny the extra {fmt(extra)} mg of waste."
         )
     else:
         return []

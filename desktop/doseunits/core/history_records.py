@@ -39,6 +39,7 @@ class OrderInputs:
     #: order's note says again that (and why) its dose was rounded. Empty when none.
     rounded_from_mg: str = ""
     rounding_percent: str = ""
+    rounded_from_basis: str = ""  # a weight-based order as written, when it was rounded
 
     @property
     def weight_based(self) -> bool:
@@ -101,6 +102,7 @@ def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> 
         details=details,
         rounded_from_mg=text(order.rounded_from_mg),
         rounding_percent=text(order.rounding_percent),
+        rounded_from_basis=order.rounded_from_basis,
     )
 
 
@@ -139,4 +141,5 @@ def inputs_from_json(data: dict[str, Any]) -> OrderInputs:
         details={str(k): str(v) for k, v in dict(data.get("details", {})).items()},
         rounded_from_mg=str(data.get("rounded_from_mg", "")),  # absent in older rows
         rounding_percent=str(data.get("rounding_percent", "")),
+        rounded_from_basis=str(data.get("rounded_from_basis", "")),
     )

@@ -57,3 +57,6 @@ class DoseOrder:
     # Set when the user accepted a site-policy rounding of this dose (the note says so).
     rounded_from_mg: Decimal | None = None
     rounding_percent: Decimal | None = None
+    # A weight-based order as written ("10 mg/kg x 73 kg = 730 mg"), when it was rounded:
+    # the accepted dose is typed as a flat dose, and the note keeps how it was ordered.
+    rounded_from_basis: str = ""

@@ -23,6 +23,7 @@ class RoundingSuggestion:
     plan: VialPlan
     waste_saved_mg: Decimal
     threshold_percent: Decimal
+    ordered_basis: str = ""  # how a weight-based dose was ordered; empty for a flat one
 
     @property
     def change_percent(self) -> Decimal:
@@ -45,13 +46,13 @@ def suggest_rounding(
     if threshold_percent <= 0 or ordered_mg <= 0:
         return None
     up = least_waste_plan(drug.presentations, ordered_mg)
-    waste = up.labeled_mg - ordered_mg
+    waste = up.discarded_mg(ordered_mg)  # a multi-dose vial's rest is kept, not wasted
     if waste == 0:
-        return None  # already a whole-vial dose
+        return None  # already a whole-vial dose, or nothing would be thrown away
     down = fullest_plan_within(drug.presentations, ordered_mg)
     limit = ordered_mg * threshold_percent / HUNDRED
     candidates = [(ordered_mg - down.labeled_mg, 0, down)] if down else []
-    candidates.append((waste, 1, up))
+    candidates.append((up.labeled_mg - ordered_mg, 1, up))
     distance, _, plan = min(candidates, key=lambda c: (c[0], c[1]))
     if distance > limit:
         return None

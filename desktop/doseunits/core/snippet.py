@@ -124,8 +124,9 @@ def _rounding_lines(result: BillingResult) -> list[str]:
     if order.rounded_from_mg is None:
         return []
     within = f" (within {fmt(order.rounding_percent)}%)" if order.rounding_percent else ""
+    basis = f" (ordered as {order.rounded_from_basis})" if order.rounded_from_basis else ""
     return [
-        f"{ROUNDED_FROM} {fmt(order.rounded_from_mg)} mg to {fmt(result.ordered_mg)} mg "
+        f"{ROUNDED_FROM} {fmt(order.rounded_from_mg)} mg{basis} to {fmt(result.ordered_mg)} mg "
         f"per site policy{within}; prescriber approval is required by policy."
     ]
 

@@ -219,6 +219,8 @@ class MainWindow(QMainWindow):
         return self._show(result, snippet)
 
     def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
+        from dataclasses import replace
+
         from doseunits.core.plan import PlanTooLarge
         from doseunits.core.rounding import suggest_rounding
 
@@ -226,9 +228,12 @@ class MainWindow(QMainWindow):
         if self.accepted_rounding is not None or not percent:
             return None
         try:
-            return suggest_rounding(result.drug, result.ordered_mg, percent)
+            suggestion = suggest_rounding(result.drug, result.ordered_mg, percent)
         except PlanTooLarge:  # odd site strengths: no suggestion rather than a stall
             return None
+        if suggestion is not None and self.order_form.weight_based:  # the note keeps it
+            return replace(suggestion, ordered_basis=result.dose_basis)
+        return suggestion
 
     def accept_rounding(self, suggestion: RoundingSuggestion) -> None:
         """Only here does a rounded dose replace the order, and the note will say so."""
@@ -289,6 +294,7 @@ class MainWindow(QMainWindow):
             acquired_340b=self.billing.acquired_340b.isChecked(),
             rounded_from_mg=rounding.ordered_mg if rounding else None,
             rounding_percent=rounding.threshold_percent if rounding else None,
+            rounded_from_basis=rounding.ordered_basis if rounding else "",
         )
 
     def _show(self, result: BillingResult | None, snippet: str = "") -> None:

@@ -186,7 +186,9 @@ class OrderHistory(QObject):
                 "and that rounding can't be worked out the same way again (the catalog "
                 "changed?): the new note won't say so; check the dose."
             )
-        self.window.accepted_rounding = suggestion
+        from dataclasses import replace
+
+        self.window.accepted_rounding = replace(suggestion, ordered_basis=inputs.rounded_from_basis)
         return ""
 
     def show_dialog(self) -> None:
