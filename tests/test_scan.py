@@ -120,7 +120,7 @@ def test_calc_with_payer_340b_and_rounding(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert [(ln["modifiers"], ln["units"]) for ln in out["lines"]] == [
-        (["TB"], 290), (["JW", "TB"], 70)
+        (["UD"], 290), (["JW", "UD"], 70)  # Medicaid's 340B modifier, not Medicare's TB
     ]  # fmt: skip
     assert out["rounding_suggestion"]["rounded_mg"] == "720"
     assert "Payer profile: Medicaid" in out["snippet"]
