@@ -141,3 +141,25 @@ def test_an_ndc_listed_twice_is_refused(tmp_path: Path) -> None:
 def test_ndc_forms(text: str, eleven: str) -> None:
     assert Ndc.parse(text).eleven == eleven
     assert str(Ndc.parse(text)) == f"{eleven[:5]}-{eleven[5:9]}-{eleven[9:]}"
+
+
+def test_the_note_dates_the_billed_drugs_own_entry(catalog: Catalog) -> None:
+    """A site entry reviewed later does not make an older entry look freshly reviewed."""
+    import dataclasses
+    import datetime as dt
+    from decimal import Decimal
+
+    from conftest import TODAY
+    from doseunits.core.billing import compute
+    from doseunits.core.order import DoseOrder
+    from doseunits.core.snippet import load_template, render_note
+
+    old = dataclasses.replace(catalog.find("atezolizumab"), reviewed=dt.date(2025, 3, 1))
+    new = dataclasses.replace(catalog.find("nivolumab"), reviewed=dt.date(2026, 11, 1))
+    mixed = Catalog((old, new))
+    assert mixed.reviewed == dt.date(2025, 3, 1)  # every entry reviewed on or after it
+    note = render_note(compute(DoseOrder(old, TODAY, dose_mg=Decimal(1050))), load_template())
+    assert "from catalog reviewed 2025-03-01." in note
+    undated = dataclasses.replace(old, reviewed=None)
+    note = render_note(compute(DoseOrder(undated, TODAY, dose_mg=Decimal(1050))), load_template())
+    assert "from catalog reviewed (unknown)." in note

@@ -61,7 +61,7 @@ def test_no_patient_identifier_is_stored(
     tmp_path: Path, catalog: Catalog, template: Template
 ) -> None:
     store = HistoryStore(tmp_path / FILE_NAME)
-    order_id = store.record(atezolizumab(catalog), template, "2026-11-28", now=NOW)
+    order_id = store.record(atezolizumab(catalog), template, now=NOW)
     entry = store.get(order_id)
     assert entry is not None
     assert "Patient" not in entry.note

@@ -166,8 +166,7 @@ def _calc(args: argparse.Namespace) -> int:
         ),
     )
     result = compute(order)
-    reviewed = catalog.reviewed.isoformat() if catalog.reviewed else ""
-    snippet = render_note(result, load_template(args.template), reviewed)
+    snippet = render_note(result, load_template(args.template))
     suggestion = None
     if args.round_within is not None:
         from doseunits.core.rounding import suggest_rounding

@@ -136,9 +136,9 @@ class Catalog:
 
     @property
     def reviewed(self) -> dt.date | None:
-        """The newest review date of any drug: the catalog's date."""
+        """The oldest review date of any drug: every entry was reviewed on or after it."""
         dates = [d.reviewed for d in self.drugs if d.reviewed]
-        return max(dates) if dates else None
+        return min(dates) if dates else None
 
 
 def shipped_catalog_files() -> list[Path]:

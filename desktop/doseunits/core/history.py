@@ -178,13 +178,12 @@ class HistoryStore:
         self,
         result: BillingResult,
         template: Template,
-        catalog_date: str = "",
         now: dt.datetime | None = None,
     ) -> int:
         """Store a finished order; returns its id."""
         keep = self.store_patient_identifier
         inputs = inputs_of(result, keep)
-        note = note_for_history(result, template, catalog_date, keep)
+        note = note_for_history(result, template, keep)
         vials = [[str(v.presentation.ndc), fmt(v.presentation.strength_mg), v.count]
                  for v in result.plan.vials]  # fmt: skip
         lines = [

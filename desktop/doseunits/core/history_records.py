@@ -107,7 +107,7 @@ def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> 
 
 
 def note_for_history(
-    result: BillingResult, template: Template, catalog_date: str, store_patient_identifier: bool
+    result: BillingResult, template: Template, store_patient_identifier: bool
 ) -> str:
     """The note as stored: without the patient-linked lines unless the site opted in."""
     details = result.order.details
@@ -115,7 +115,7 @@ def note_for_history(
         unlinked = dataclasses.replace(details, patient="", prior_authorization="")
         order = dataclasses.replace(result.order, details=unlinked)
         result = dataclasses.replace(result, order=order)
-    return render_note(result, template, catalog_date)
+    return render_note(result, template)
 
 
 def inputs_json(inputs: OrderInputs) -> dict[str, Any]:

@@ -33,9 +33,9 @@ def load_template(path: Path | None = None) -> Template:
         raise TemplateError(f"Note template {path} is not UTF-8 text.") from None
 
 
-def render_note(result: BillingResult, template: Template, catalog_date: str = "") -> str:
+def render_note(result: BillingResult, template: Template) -> str:
     """Fill the template; an unknown ``$name`` in a site template is a clear error."""
-    values = note_fields(result, catalog_date)
+    values = note_fields(result)
     try:
         text = template.substitute(values)
     except KeyError as error:
@@ -48,7 +48,7 @@ def render_note(result: BillingResult, template: Template, catalog_date: str = "
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def note_fields(result: BillingResult, catalog_date: str = "") -> dict[str, str]:
+def note_fields(result: BillingResult) -> dict[str, str]:
     drug = result.drug
     return {
         "drug": drug.name,
@@ -70,7 +70,8 @@ def note_fields(result: BillingResult, catalog_date: str = "") -> dict[str, str]
         "warnings": _warnings_block(result),
         "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
         "version": __version__,
-        "catalog_date": catalog_date or "(unknown)",
+        # The billed drug's own entry: the facts this note used, not the newest of others.
+        "catalog_date": result.drug.reviewed.isoformat() if result.drug.reviewed else "(unknown)",
     }
 
 

@@ -61,8 +61,8 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
     reviewed = catalog.reviewed.isoformat() if catalog.reviewed else "unknown"
     files = ", ".join(str(path) for path in catalog.files)
     caption = QLabel(
-        f"Catalog reviewed {reviewed}. Unverified facts are shown as unverified on screen "
-        f"and in the note. Files: {files}"
+        f"Every catalog entry reviewed on or after {reviewed}. Unverified facts are shown "
+        f"as unverified on screen and in the note. Files: {files}"
     )
     caption.setWordWrap(True)
     layout = QVBoxLayout(dialog)
@@ -79,7 +79,7 @@ def about_box(catalog: Catalog, parent: QWidget) -> QMessageBox:
     box.setObjectName("aboutBox")
     box.setWindowTitle("About DoseUnits")
     box.setText(
-        f"<b>DoseUnits {__version__}</b><br>Catalog reviewed {reviewed}."
+        f"<b>DoseUnits {__version__}</b><br>Catalog entries reviewed on or after {reviewed}."
         f"<p>Billing rules (Medicare Part B JW/JZ policy) from:</p><ul>{sources}</ul>"
         "<p>Atezolizumab bills as J9022 (10 mg units); J9317 is sacituzumab govitecan-hziy "
         "(2.5 mg units).</p>"

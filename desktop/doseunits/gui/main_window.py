@@ -198,8 +198,7 @@ class MainWindow(QMainWindow):
 
         try:
             result = self.engine(self._order(drug))
-            reviewed = self.catalog.reviewed.isoformat() if self.catalog.reviewed else ""
-            snippet = render_note(result, self.template, reviewed)
+            snippet = render_note(result, self.template)
         except InputError as error:
             self._field_message(error.field).show_message(ERROR, str(error))
             return self._show(None)

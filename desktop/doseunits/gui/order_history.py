@@ -110,9 +110,8 @@ class OrderHistory(QObject):
         store = self.store()
         if store is None:
             return
-        reviewed = window.catalog.reviewed.isoformat() if window.catalog.reviewed else ""
         try:
-            order_id = store.record(window.result, window.template, reviewed)
+            order_id = store.record(window.result, window.template)
         except DoseUnitsError as error:
             window.statusBar().showMessage(f"The order was not kept in the history: {error}", 10000)
             return
