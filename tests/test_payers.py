@@ -187,3 +187,21 @@ def test_default_order_uses_medicare_rules(catalog: Catalog) -> None:
     result = compute(DoseOrder(catalog.find("atezolizumab"), dt.date(2026, 1, 5),
                                dose_mg=Decimal(1050)))  # fmt: skip
     assert result.order.payer == MEDICARE_RULES
+
+
+def test_a_powder_on_a_payer_requiring_ndcs_is_told_to_check_the_ndc_unit(
+    catalog: Catalog,
+) -> None:
+    """Trodelvy is a lyophilized powder: its NDC quantity here is mL after reconstitution,
+    and many payers want powders in UN. Said where the NDC matters (Medicaid), not for
+    Medicare Part B, and never for a solution."""
+    trodelvy = catalog.find("sacituzumab-govitecan")
+    medicaid = PAYERS.find("medicaid")
+    told = compute(DoseOrder(trodelvy, TODAY, dose_mg=Decimal(730), payer=medicaid)).warnings
+    (text,) = [w.text for w in told if "UN (vials)" in w.text]
+    assert text.startswith("NDC 55135-0132-01 is a powder")
+    medicare = compute(DoseOrder(trodelvy, TODAY, dose_mg=Decimal(730))).warnings
+    assert not [w for w in medicare if "UN (vials)" in w.text]
+    solution = compute(DoseOrder(catalog.find("atezolizumab"), TODAY, dose_mg=Decimal(1050),
+                                 payer=medicaid)).warnings  # fmt: skip
+    assert not [w for w in solution if "UN (vials)" in w.text]

@@ -258,6 +258,9 @@ def compute(order: DoseOrder) -> BillingResult:
                 "vial's carton first."
             )
         warnings.append(Warning(text, "drug"))
+    powders = [v.presentation for v in plan.vials if v.presentation.powder]
+    if powders and order.payer.ndc_required:
+        warnings.append(Warning(_powder_unit_warning(powders), "vials"))
     uses = _allocate(plan, administered_mg)
     lines = _claim_lines(order, uses, admin_units, jw_units, jz)
     shared = [line for line in lines if len(line.ndcs) > 1]
@@ -452,6 +455,15 @@ def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:
                 )
             )
     return expired
+
+
+def _powder_unit_warning(powders: list[Presentation]) -> str:
+    ndcs = ", ".join(str(p.ndc) for p in powders)
+    return (
+        f"NDC {ndcs} is a powder: its NDC quantity is given here in mL after reconstitution, "
+        "but many payers want powders in UN (vials). Check this payer's NDC unit of "
+        "measure before the claim."
+    )
 
 
 def _unverified(drug: Drug, plan: VialPlan) -> str:

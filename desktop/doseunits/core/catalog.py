@@ -29,7 +29,7 @@ _DRUG_KEYS = {
     "note", "reviewed", "presentation",
 }  # fmt: skip
 _PRESENTATION_KEYS = {
-    "ndc", "strength_mg", "volume_ml", "container", "verified", "source", "note",
+    "ndc", "strength_mg", "volume_ml", "container", "verified", "source", "note", "powder",
 }  # fmt: skip
 
 
@@ -48,6 +48,9 @@ class Presentation:
     verified: bool
     source: str
     note: str = ""
+    # A lyophilized powder: its mL are after reconstitution, and many payers want such
+    # NDCs in UN (vials) rather than mL (see billing's NDC-unit warning).
+    powder: bool = False
 
     @property
     def single_dose(self) -> bool:
@@ -239,6 +242,7 @@ class _DrugReader:
             verified=self.flag(table, "verified", default=True, prefix=at),
             source=self.text(table, "source", required=False, prefix=at) or drug_source,
             note=self.text(table, "note", required=False, prefix=at),
+            powder=self.flag(table, "powder", default=False, prefix=at),
         )
 
     # ``prefix`` is "presentation." inside a [[drug.presentation]], so errors name the key.
