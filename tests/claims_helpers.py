@@ -1,7 +1,8 @@
 """Made-up claim rows for the audit's benchmark and its memory measurement.
 
-A realistic mix: flat and weight-based doses (so amounts vary), three drugs, about one
-row in ten billed wrong and one in fifty malformed. Deterministic for a given seed.
+A realistic mix: flat and weight-based doses (so amounts vary), three drugs, the vials a
+pharmacy opens (the least-waste ones), about one row in ten billed wrong and one in fifty
+malformed. Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -13,21 +14,30 @@ from collections.abc import Iterator
 AUDIT_HEADER = (
     "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
 )
-# drug, billing unit (mg), vial strength (mg), typical dose range (mg)
+# drug, billing unit (mg), vial plans: (largest dose the plan covers, strength, count)
+# that are the least-waste plans for those doses, typical dose range (mg)
 _DRUGS = (
-    ("atezolizumab", 10, 1200, (840, 1680)),
-    ("J9317", 2.5, 180, (400, 1200)),
-    ("nivolumab", 1, 240, (240, 480)),
+    ("atezolizumab", 10, ((840, 840, 1), (1200, 1200, 1), (1680, 840, 2)), (840, 1680)),
+    ("J9317", 2.5, None, (400, 1200)),  # one strength (180 mg): as many vials as needed
+    ("nivolumab", 1, ((240, 240, 1), (480, 240, 2)), (240, 480)),  # flat 240 or 480 mg
 )
 
 
 def claim_rows(count: int, seed: int = 6) -> Iterator[str]:
-    """``count`` CSV lines (no header) in the audit's input format."""
+    """``count`` CSV lines (no header) in the audit's input format. The vials are the
+    least-waste ones for the dose, as a pharmacy opens them; about one row in ten is
+    billed wrong and one in fifty malformed."""
     pick = random.Random(seed)
     for _ in range(count):
-        drug, unit, strength, (low, high) = pick.choice(_DRUGS)
-        dose = round(pick.uniform(low, high), 1)
-        vials = math.ceil(dose / strength)
+        drug, unit, plans, (low, high) = pick.choice(_DRUGS)
+        if drug == "nivolumab":
+            dose: float = pick.choice((240, 480))
+        else:
+            dose = round(pick.uniform(low, high), 1)
+        if plans is None:
+            strength, vials = 180, math.ceil(dose / 180)
+        else:
+            strength, vials = next((s, n) for top, s, n in plans if dose <= top)
         units = math.ceil(dose / unit)
         discarded = math.floor((vials * strength - units * unit) / unit)
         modifier = "" if discarded else "JZ"

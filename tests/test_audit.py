@@ -66,8 +66,15 @@ ROWS = [
      "units exceed the labeled amount of the opened vials; JW line billed for 4 units but "
      "nothing billable was discarded; JZ missing: nothing billable was discarded",
      "168", "JZ", "0"),
-    # 840 + 1200 mg opened for 1050 mg: 99 units discarded (payers may deny the waste).
-    ("2026-11-28,atezolizumab,1050,840x1;1200x1,105,,99", "ok", "", "105", "", "99"),
+    # 840 + 1200 mg opened for 1050 mg: 99 units discarded, 84 beyond the least-waste plan.
+    ("2026-11-28,atezolizumab,1050,840x1;1200x1,105,,99", "mismatch",
+     "84 JW units are waste beyond the least-waste vials for 1050 mg (1200 mg labeled); "
+     "payers may deny them", "105", "", "99"),
+    # DOMAIN.md §3.7 (CGS): 300 mg is three 100 mg vials, not one 400 mg vial.
+    ("2026-03-01,bevacizumab,300,400x1,30,,10", "mismatch",
+     "10 JW units are waste beyond the least-waste vials for 300 mg (300 mg labeled)", "30",
+     "", "10"),
+    ("2026-03-01,bevacizumab,300,100x3,30,JZ,0", "ok", "", "30", "JZ", "0"),
     ("2026-11-28, atezolizumab ,1050.0,1200 x 1,105.0,jz ,", "mismatch",
      "JZ billed but 15 units were discarded (bill a JW line)", "105", "", "15"),
     # Errors: the row is reported, the run goes on.
@@ -141,6 +148,7 @@ def test_expected_values_are_the_engines(catalog: Catalog) -> None:
     ]  # fmt: skip
     lines = [f"{HEADER},payer"]
     expected = []
+    wasteful: list[bool] = []
     doses = ("0.5", "7", "84", "179.9", "181", "725", "840", "1050", "1199.99", "1680")
     dates = (dt.date(2022, 12, 31), dt.date(2026, 11, 28))
     for drug, dose, day, payer in itertools.product(drugs, doses, dates, payers):
@@ -155,9 +163,15 @@ def test_expected_values_are_the_engines(catalog: Catalog) -> None:
             lines.append(f"{day},{drug.hcpcs},{dose},{spec},{result.admin_units},{jz},{jw},"
                          f"{payer.id}")  # fmt: skip
             expected.append((str(result.admin_units), jz, str(jw)))
+            wasteful.append(any("least-waste plan" in w.text for w in result.warnings))
     auditor = Auditor(catalog, PayerList(tuple(payers)))
     counts, report = run("\n".join(lines) + "\n", auditor)
-    assert counts.ok == counts.rows == len(expected) > 400
+    assert counts.rows == len(expected) > 400
+    for row, warned in zip(report, wasteful, strict=True):  # rule 7 only, and only where
+        if row["status"] != "ok":  # the engine warns of waste beyond the plan too
+            assert "beyond the least-waste vials" in row["reason"], row
+            assert warned, row
+    assert 0 < counts.mismatch < counts.ok
     assert {("JZ" in row[1], row[2] != "0") for row in expected} == {
         (True, False),
         (False, True),
@@ -353,3 +367,18 @@ def test_hostile_cells_become_error_rows(tmp_path: Path) -> None:
     with report.open(encoding="utf-8", newline="") as handle:
         statuses = [row["status"] for row in csv.DictReader(handle)]
     assert statuses == ["error", "error", "error", "ok"]
+
+
+def test_the_audits_least_labeled_amount_is_the_least_waste_plans(catalog: Catalog) -> None:
+    """The audit's table of labeled amounts agrees with the least-waste search."""
+    from doseunits.core.plan import least_waste_plan
+
+    auditor = Auditor(catalog)
+    site = fixture_drug("2.5", ["7.5", "20", "45.5"])  # decimal strengths, gcd 0.5
+    for drug in (*catalog.drugs, site):
+        for tenths in range(1, 30_000, 97):
+            dose = Decimal(tenths) / 10
+            want = least_waste_plan(drug.presentations, dose).labeled_mg
+            assert auditor.least_labeled_mg(drug, dose) == want, (drug.id, dose)
+    multi = fixture_drug("10", ["420"], container="multi-dose")
+    assert auditor.least_labeled_mg(multi, Decimal(300)) is None  # its rest is kept
