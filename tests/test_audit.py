@@ -23,6 +23,7 @@ from doseunits.core.audit import (
     AuditCounts,
     AuditError,
     Auditor,
+    LabeledAmounts,
     audit_rows,
     open_report,
 )
@@ -68,12 +69,13 @@ ROWS = [
      "168", "JZ", "0"),
     # 840 + 1200 mg opened for 1050 mg: 99 units discarded, 84 beyond the least-waste plan.
     ("2026-11-28,atezolizumab,1050,840x1;1200x1,105,,99", "mismatch",
-     "84 JW units are waste beyond the least-waste vials for 1050 mg (1200 mg labeled); "
-     "payers may deny them", "105", "", "99"),
+     "84 JW units are waste beyond the least-waste vials for 1050 mg (1200 mg labeled "
+     "single-dose); payers may deny them (if more was ordered than given, add ordered_mg)",
+     "105", "", "99"),
     # DOMAIN.md §3.7 (CGS): 300 mg is three 100 mg vials, not one 400 mg vial.
     ("2026-03-01,bevacizumab,300,400x1,30,,10", "mismatch",
-     "10 JW units are waste beyond the least-waste vials for 300 mg (300 mg labeled)", "30",
-     "", "10"),
+     "10 JW units are waste beyond the least-waste vials for 300 mg (300 mg labeled "
+     "single-dose)", "30", "", "10"),
     ("2026-03-01,bevacizumab,300,100x3,30,JZ,0", "ok", "", "30", "JZ", "0"),
     ("2026-11-28, atezolizumab ,1050.0,1200 x 1,105.0,jz ,", "mismatch",
      "JZ billed but 15 units were discarded (bill a JW line)", "105", "", "15"),
@@ -379,6 +381,41 @@ def test_the_audits_least_labeled_amount_is_the_least_waste_plans(catalog: Catal
         for tenths in range(1, 30_000, 97):
             dose = Decimal(tenths) / 10
             want = least_waste_plan(drug.presentations, dose).labeled_mg
-            assert auditor.least_labeled_mg(drug, dose) == want, (drug.id, dose)
+            assert auditor.least_single_dose_mg(drug, dose) == want, (drug.id, dose)
     multi = fixture_drug("10", ["420"], container="multi-dose")
-    assert auditor.least_labeled_mg(multi, Decimal(300)) is None  # its rest is kept
+    assert auditor.least_single_dose_mg(multi, Decimal(300)) == 0  # its rest is kept
+    huge = LabeledAmounts([Decimal("100.01"), Decimal(40)])  # steps of 0.01 mg
+    assert huge.least_at_least(Decimal(100_000)) is None  # past the table's cap
+    assert huge.least_at_least(Decimal(80)) == 80
+
+
+def test_less_given_than_ordered_is_checked_against_the_ordered_dose(catalog: Catalog) -> None:
+    """calc --dose 1200 --administered 800 opens one 1200 mg vial and bills 80 + JW 40: with
+    its ordered_mg the audit agrees; without it, the row says what to add."""
+    drug = catalog.find("atezolizumab")
+    result = compute(DoseOrder(drug, dt.date(2026, 3, 1), dose_mg=Decimal(1200),
+                               administered_mg=Decimal(800)))  # fmt: skip
+    assert [(ln.modifiers, ln.units) for ln in result.lines] == [((), 80), (("JW",), 40)]
+    text = (f"{HEADER},ordered_mg\n2026-03-01,atezolizumab,800,1200x1,80,,40,1200\n"
+            "2026-03-01,atezolizumab,800,1200x1,80,,40,\n"
+            "2026-03-01,atezolizumab,800,1200x1,80,,40,700\n")  # fmt: skip
+    _, report = run(text, catalog)
+    assert [(r["status"], r["reason"]) for r in report] == [
+        ("ok", ""),
+        ("mismatch", "36 JW units are waste beyond the least-waste vials for 800 mg (840 mg "
+         "labeled single-dose); payers may deny them (if more was ordered than given, add "
+         "ordered_mg)"),
+        ("error", "ordered_mg (700) is less than administered_mg (800)"),
+    ]  # fmt: skip
+
+
+def test_mixed_containers_still_get_the_least_waste_check() -> None:
+    """Single-dose 150 mg and multi-dose 420 mg: 300 mg from three 150 mg vials leaves 15 JW
+    units the least-waste vials (two 150 mg) would not, as the window warns."""
+    drug = fixture_drug("10", ["150"])
+    multi = fixture_drug("10", ["420"], "multi-dose").presentations[0]
+    mixed = Catalog((dataclasses.replace(drug, presentations=(*drug.presentations, multi)),))
+    _, report = run(f"{HEADER}\n2026-11-28,fixture,300,150x3,30,,15\n"
+                    "2026-11-28,fixture,300,420x1,30,,0\n", mixed)  # fmt: skip
+    assert [r["status"] for r in report] == ["mismatch", "ok"]
+    assert report[0]["reason"].startswith("15 JW units are waste beyond the least-waste vials")

@@ -158,6 +158,7 @@ def test_the_note_dates_the_billed_drugs_own_entry(catalog: Catalog) -> None:
     new = dataclasses.replace(catalog.find("nivolumab"), reviewed=dt.date(2026, 11, 1))
     mixed = Catalog((old, new))
     assert mixed.reviewed == dt.date(2025, 3, 1)  # every entry reviewed on or after it
+    assert Catalog((old, dataclasses.replace(new, reviewed=None))).reviewed is None
     note = render_note(compute(DoseOrder(old, TODAY, dose_mg=Decimal(1050))), load_template())
     assert "from catalog reviewed 2025-03-01." in note
     undated = dataclasses.replace(old, reviewed=None)

@@ -150,6 +150,8 @@ def test_apportion_is_exact() -> None:
     assert apportion(41, [Decimal(16), Decimal("0.12")], at_least=1) == [40, 1]
     assert apportion(1, [Decimal(99), Decimal(1)], at_least=1) == [1, 0]  # can't: one unit
     assert apportion(3, [Decimal(10), Decimal(0), Decimal("0.1")], at_least=1) == [2, 0, 1]
+    # Too few units for every NDC: the bigger share gets its own line first.
+    assert apportion(2, [Decimal(100), Decimal("0.1"), Decimal(5)], at_least=1) == [1, 0, 1]
 
 
 def test_payer_is_named_in_the_note(catalog: Catalog) -> None:

@@ -38,7 +38,8 @@ def window() -> Iterator[MainWindow]:
 def test_the_module_window_keeps_to_the_test_folders(
     window: MainWindow, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """It is made before each test's own folders, and it saves what was typed on closing."""
+    """It is made before each test's own folders, and it saves what was typed on closing
+    (once, fuzzed initials landed in the user's real settings.ini): its file is private."""
     assert window.settings.fileName().startswith(str(tmp_path_factory.getbasetemp()))
 
 

@@ -134,6 +134,25 @@ def test_rounding_is_suggested_and_applied_only_when_accepted(
     assert "Dose rounded" not in window.results.snippet.toPlainText()
 
 
+def test_accepting_keeps_the_rounding_when_the_flat_dose_field_held_another_dose(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Switching back to a flat dose recomputed with the field's old 700 mg, which looked
+    like an edit after accepting and dropped the rounding from the note."""
+    window.drug_selector.select("sacituzumab-govitecan")
+    window.billing.rounding.setValue(10)
+    qtbot.keyClicks(field(window, "dose"), "700")
+    window.order_form.per_kg.setChecked(True)
+    qtbot.keyClicks(field(window, "dose_per_kg"), "10")
+    qtbot.keyClicks(field(window, "weight"), "72.5")
+    qtbot.mouseClick(window.rounding_banner.button, Qt.MouseButton.LeftButton)
+    assert field(window, "dose").text() == "720"
+    assert window.accepted_rounding is not None
+    assert "Dose rounded from 725 mg (ordered as 10 mg/kg x 72.5 kg = 725 mg) to 720 mg" in (
+        window.results.snippet.toPlainText()
+    )
+
+
 def test_payer_and_rounding_policy_persist(qtbot: QtBot, window: MainWindow) -> None:
     window.billing.select_payer("medicaid")
     window.billing.rounding.setValue(10)

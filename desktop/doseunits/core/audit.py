@@ -26,14 +26,16 @@ from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.dates import strict_date
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.payers import Payer, PayerList, load_default_payers
-from doseunits.core.plan import VialPlan
+from doseunits.core.plan import PlanTooLarge, VialPlan, least_waste_plan
 from doseunits.core.vialspec import parse_vial
 
 REQUIRED_COLUMNS = (
     "date_of_service", "drug", "administered_mg", "vials",
     "billed_units", "billed_modifier", "billed_jw_units",
 )  # fmt: skip
-OPTIONAL_COLUMNS = ("payer",)
+#: ``ordered_mg``: the dose the vials were opened for, when less was given (the least-waste
+#: check then uses it; it defaults to ``administered_mg``).
+OPTIONAL_COLUMNS = ("payer", "ordered_mg")
 ADDED_COLUMNS = ("expected_units", "expected_modifier", "expected_jw_units", "status", "reason")
 OK, MISMATCH, ERROR = "ok", "mismatch", "error"
 #: ``should_stop`` is asked, and ``progress`` told, every this many rows.
@@ -124,15 +126,23 @@ class Auditor:
         single = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), _ZERO)
         return _Opened(plan.labeled_mg, single)
 
-    def least_labeled_mg(self, drug: Drug, dose_mg: Decimal) -> Decimal | None:
-        """The least labeled amount of whole vials that holds ``dose_mg`` (the least-waste
-        plan's, DOMAIN.md §3.7); None for a drug with multi-dose vials (their rest is kept)."""
+    def least_single_dose_mg(self, drug: Drug, dose_mg: Decimal) -> Decimal | None:
+        """The single-dose labeled amount of the least-waste vials for ``dose_mg``
+        (DOMAIN.md §3.7), as ``billing.compute`` compares; None when it can't be worked out
+        quickly (then the check is left out, as the window says for such doses)."""
         if drug not in self._labeled_amounts:
             single = all(p.single_dose for p in drug.presentations)
             strengths = [p.strength_mg for p in drug.presentations]
             self._labeled_amounts[drug] = LabeledAmounts(strengths) if single else None
         amounts = self._labeled_amounts[drug]
-        return amounts.least_at_least(dose_mg) if amounts else None
+        least = amounts.least_at_least(dose_mg) if amounts else None
+        if least is not None:
+            return least
+        try:  # multi-dose vials among them, or a table too large: the engine's search
+            plan = least_waste_plan(drug.presentations, dose_mg)
+        except PlanTooLarge:
+            return None
+        return sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), _ZERO)
 
     def audit(
         self,
@@ -144,6 +154,7 @@ class Auditor:
         modifier_text: str | None,
         jw_text: str | None,
         payer_text: str | None = "",
+        ordered_text: str | None = "",
     ) -> tuple[str, str, str, str, str]:
         """(expected_units, expected_modifier, expected_jw_units, status, reason) of one row."""
         try:
@@ -156,6 +167,14 @@ class Auditor:
             if isinstance(date, str):
                 raise RowError(date)
             administered_mg = _administered(administered_text or "")
+            ordered_mg = administered_mg
+            if ordered_text and ordered_text.strip():
+                ordered_mg = _administered(ordered_text, "ordered_mg", "dose ordered")
+                if ordered_mg < administered_mg:
+                    raise RowError(
+                        f"ordered_mg ({fmt(ordered_mg)}) is less than administered_mg "
+                        f"({fmt(administered_mg)})"
+                    )
             opened = self.opened(drug, vials_text)
             if isinstance(opened, str):
                 raise RowError(opened)
@@ -185,13 +204,16 @@ class Auditor:
         problems = _problems(
             expected, billed_units, billed_modifier, billed_jw, unit, opened.labeled_mg, date
         )
-        least = self.least_labeled_mg(drug, administered_mg) if billed_jw and not problems else None
+        least = self.least_single_dose_mg(drug, ordered_mg) if billed_jw and not problems else None
         if least is not None:  # rule 7, once the rest is right
             beyond = billed_jw - rules.discarded_units(least, admin_units, unit)
             if beyond > 0:
+                given = " ordered" if ordered_text and ordered_text.strip() else ""
+                hint = "" if given else " (if more was ordered than given, add ordered_mg)"
                 problems.append(
                     f"{beyond} JW units are waste beyond the least-waste vials for "
-                    f"{fmt(administered_mg)} mg ({fmt(least)} mg labeled); payers may deny them"
+                    f"{fmt(ordered_mg)} mg{given} ({fmt(least)} mg labeled single-dose); "
+                    f"payers may deny them{hint}"
                 )
         status = MISMATCH if problems else OK
         return (
@@ -217,9 +239,16 @@ class LabeledAmounts:
         self.sizes = sorted({n // step for n in scaled})
         self.made = bytearray(b"\x01")  # made[k]: k steps of labeled amount can be made
 
-    def least_at_least(self, dose_mg: Decimal) -> Decimal:
+    #: Steps the table may hold (100 KB): strengths like 100.01 and 40 mg would need
+    #: millions for a large dose; beyond this the audit asks the least-waste search.
+    MAX_STEPS = 100_000
+
+    def least_at_least(self, dose_mg: Decimal) -> Decimal | None:
+        """The least amount whole vials can make that holds ``dose_mg``; None past the cap."""
         needed = math.ceil(dose_mg / self.step_mg)
         made, sizes = self.made, self.sizes
+        if needed + sizes[-1] > self.MAX_STEPS:
+            return None
         while len(made) <= needed + sizes[-1]:
             k = len(made)
             made.append(any(made[k - size] for size in sizes if size <= k))
@@ -307,17 +336,19 @@ def _date(text: str) -> dt.date | str:
         return f"date_of_service must be a real date written YYYY-MM-DD (got {cleaned!r})"
 
 
-def _administered(text: str) -> Decimal:
+def _administered(
+    text: str, column: str = "administered_mg", what: str = "amount given"
+) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
         cleaned = text.strip()
         if not cleaned:
-            raise RowError("administered_mg is empty; give the amount given in mg") from None
-        raise RowError(f"administered_mg must be a number like 1050 (got {cleaned!r})") from None
+            raise RowError(f"{column} is empty; give the {what} in mg") from None
+        raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_DOSE_MG:
         raise RowError(
-            f"administered_mg must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"
+            f"{column} must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"
         )
     return amount
 
@@ -420,9 +451,11 @@ def audit_rows(
     fields = reader.fieldnames or ()
     width = len(fields)
     index = {name: number for number, name in enumerate(fields)}  # a repeated name: the last
-    columns = (*REQUIRED_COLUMNS, "payer") if "payer" in fields else REQUIRED_COLUMNS
+    spare = width  # an optional column the file lacks reads this cell, added while read
+    lacking = any(column not in index for column in OPTIONAL_COLUMNS)
     inputs: Callable[[list[Any]], tuple[str | None, ...]] = itemgetter(
-        *(index[column] for column in columns)
+        *(index[column] for column in REQUIRED_COLUMNS),
+        *(index.get(column, spare) for column in OPTIONAL_COLUMNS),
     )
     padding: list[Any] = [None] * width
     lines = reader.reader
@@ -437,7 +470,12 @@ def audit_rows(
                     if not row:
                         continue
                     row = (row + padding)[:width]
-                result = audit(*inputs(row))
+                if lacking:
+                    row.append("")
+                    result = audit(*inputs(row))
+                    row.pop()
+                else:
+                    result = audit(*inputs(row))
                 row.extend(result)
                 write(row)
                 tally[result[3]] += 1
@@ -476,4 +514,4 @@ def _add(counts: AuditCounts, tally: dict[str, int]) -> None:
 
 
 def _columns() -> str:
-    return ", ".join(REQUIRED_COLUMNS) + " (payer optional)"
+    return ", ".join(REQUIRED_COLUMNS) + " (payer and ordered_mg optional)"

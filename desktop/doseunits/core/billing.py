@@ -424,7 +424,8 @@ def apportion(total: int, weights: list[Decimal], at_least: int = 0) -> list[int
     order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
     for index in order[: total - sum(shares)]:
         shares[index] += 1
-    for index in (i for i, w in enumerate(weights) if w > 0 and shares[i] < at_least):
+    short = [i for i, w in enumerate(weights) if w > 0 and shares[i] < at_least]
+    for index in sorted(short, key=lambda i: (-quotas[i], i)):  # the biggest shares first
         givers = [i for i in range(len(shares)) if shares[i] > at_least]
         if not givers:
             break

@@ -139,9 +139,10 @@ class Catalog:
 
     @property
     def reviewed(self) -> dt.date | None:
-        """The oldest review date of any drug: every entry was reviewed on or after it."""
-        dates = [d.reviewed for d in self.drugs if d.reviewed]
-        return min(dates) if dates else None
+        """The oldest review date of any drug: every entry was reviewed on or after it.
+        None when an entry has no date (a site's, say): then nothing can be said for all."""
+        dates = [d.reviewed for d in self.drugs]
+        return None if not dates or None in dates else min(d for d in dates if d)
 
 
 def shipped_catalog_files() -> list[Path]:

@@ -61,7 +61,7 @@ class AuditDialog(QDialog):
         columns = ", ".join(REQUIRED_COLUMNS)
         intro = QLabel(
             "Checks each claim row against the billing rules: administered units, the JW "
-            f"line and JZ. The CSV needs the columns {columns} (payer optional)."
+            f"line and JZ. The CSV needs the columns {columns} (payer and ordered_mg optional)."
         )
         intro.setWordWrap(True)
         self.input_path = QLineEdit()

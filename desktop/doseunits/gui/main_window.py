@@ -236,9 +236,15 @@ class MainWindow(QMainWindow):
 
     def accept_rounding(self, suggestion: RoundingSuggestion) -> None:
         """Only here does a rounded dose replace the order, and the note will say so."""
+        form = self.order_form
+        form.blockSignals(True)  # both edits in before one recompute: in between, the dose
+        try:  # field's old text would look like an edit that undoes the rounding
+            form.flat.setChecked(True)
+            form.inputs["dose"].setText(fmt(suggestion.rounded_mg))
+        finally:
+            form.blockSignals(False)
         self.accepted_rounding = suggestion
-        self.order_form.flat.setChecked(True)
-        self.order_form.inputs["dose"].setText(fmt(suggestion.rounded_mg))
+        self.recompute()
 
     def _scan_field_entered(self) -> None:
         self.handle_scan(self.vials.scan.text())
