@@ -207,3 +207,23 @@ def test_a_powder_on_a_payer_requiring_ndcs_is_told_to_check_the_ndc_unit(
     solution = compute(DoseOrder(catalog.find("atezolizumab"), TODAY, dose_mg=Decimal(1050),
                                  payer=medicaid)).warnings  # fmt: skip
     assert not [w for w in solution if "UN (vials)" in w.text]
+
+
+def test_settings_where_jw_and_jz_do_not_apply(catalog: Catalog) -> None:
+    """DOMAIN.md §3.8 (RHC, FQHC, inpatient): no JW line and no JZ, the waste still in the
+    note; the audit expects the same."""
+    from doseunits.core.audit import Auditor
+    from doseunits.core.snippet import load_template, render_note
+
+    exempt = PAYERS.find("medicare-jw-jz-not-applicable")
+    atezolizumab = catalog.find("atezolizumab")
+    result = compute(DoseOrder(atezolizumab, TODAY, dose_mg=Decimal(1050), payer=exempt))
+    assert [(ln.modifiers, ln.units) for ln in result.lines] == [((), 105)]
+    assert "Discarded: 150 mg" in render_note(result, load_template())
+    nothing_wasted = compute(DoseOrder(catalog.find("nivolumab"), TODAY, dose_mg=Decimal(480),
+                                       payer=exempt))  # fmt: skip
+    assert [(ln.modifiers, ln.units) for ln in nothing_wasted.lines] == [((), 480)]
+    auditor = Auditor(catalog, PAYERS)
+    row = auditor.audit("2026-11-28", "atezolizumab", "1050", "1200x1", "105", "", "0",
+                        "medicare-jw-jz-not-applicable")  # fmt: skip
+    assert row == ("105", "", "0", "ok", "")
