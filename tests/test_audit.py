@@ -23,7 +23,6 @@ from doseunits.core.audit import (
     AuditCounts,
     AuditError,
     Auditor,
-    LabeledAmounts,
     audit_rows,
     open_report,
 )
@@ -32,6 +31,7 @@ from doseunits.core.billing import compute
 from doseunits.core.catalog import Catalog
 from doseunits.core.order import DoseOrder
 from doseunits.core.payers import MEDICARE_RULES, PayerList
+from doseunits.core.plan import LabeledAmounts
 from doseunits.core.vialspec import parse_vial
 
 HEADER = "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
@@ -213,7 +213,7 @@ def test_payer_profiles(catalog: Catalog) -> None:
         ("commercial-no-waste", "ok", "0", ""),
         ("Commercial", "ok", "0", ""),  # JZ not required by this contract template
         ("Acme Health", "error", "", "No payer profile 'Acme Health'; known profiles: commercial, "
-         "commercial-no-waste, medicaid, medicare-part-b"),
+         "commercial-no-waste, medicaid, medicare-part-b, medicare-jw-jz-not-applicable"),
         ("", "ok", "15", ""),
     ]  # fmt: skip
 

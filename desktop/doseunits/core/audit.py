@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -26,7 +25,7 @@ from doseunits.core.catalog import Catalog, Drug
 from doseunits.core.dates import strict_date
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.payers import Payer, PayerList, load_default_payers
-from doseunits.core.plan import PlanTooLarge, VialPlan, least_waste_plan
+from doseunits.core.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
 from doseunits.core.vialspec import parse_vial
 
 REQUIRED_COLUMNS = (
@@ -223,39 +222,6 @@ class Auditor:
             status,
             "; ".join(problems),
         )
-
-
-class LabeledAmounts:
-    """Every labeled amount whole vials of one drug can make, found once and extended as
-    doses grow: the audit's fast answer to "the least labeled amount that holds this dose"
-    (the least-waste search, ~30-400 us a dose, would make a month of claims 5x slower).
-    """
-
-    def __init__(self, strengths: list[Decimal]) -> None:
-        places = max(max(0, -int(s.as_tuple().exponent)) for s in strengths)
-        scaled = [int(s.scaleb(places)) for s in strengths]
-        step = math.gcd(*scaled)
-        self.step_mg = Decimal(step).scaleb(-places)
-        self.sizes = sorted({n // step for n in scaled})
-        self.made = bytearray(b"\x01")  # made[k]: k steps of labeled amount can be made
-
-    #: Steps the table may hold (100 KB): strengths like 100.01 and 40 mg would need
-    #: millions for a large dose; beyond this the audit asks the least-waste search.
-    MAX_STEPS = 100_000
-
-    def least_at_least(self, dose_mg: Decimal) -> Decimal | None:
-        """The least amount whole vials can make that holds ``dose_mg``; None past the cap."""
-        needed = math.ceil(dose_mg / self.step_mg)
-        made, sizes = self.made, self.sizes
-        if needed + sizes[-1] > self.MAX_STEPS:
-            return None
-        while len(made) <= needed + sizes[-1]:
-            k = len(made)
-            made.append(any(made[k - size] for size in sizes if size <= k))
-        k = needed
-        while not made[k]:
-            k += 1
-        return k * self.step_mg
 
 
 def apply_payer(payer: Payer, medicare: Expected) -> Expected:

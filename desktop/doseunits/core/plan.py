@@ -240,3 +240,36 @@ def fullest_plan_within(presentations: Sequence[Presentation], dose_mg: Decimal)
     bounds = [dose // s for s in shelf.strengths[1:]]
     plan = _best_plan(shelf, bounds, total, dose_mg)
     return plan if plan.labeled_mg else None
+
+
+class LabeledAmounts:
+    """Every labeled amount whole vials of one drug can make, found once and extended as
+    doses grow: the claim audit's fast answer to "the least labeled amount that holds this
+    dose" (the least-waste search, ~30-400 us a dose, made a month of claims 5x slower).
+    """
+
+    def __init__(self, strengths: list[Decimal]) -> None:
+        places = max(max(0, -int(s.as_tuple().exponent)) for s in strengths)
+        scaled = [int(s.scaleb(places)) for s in strengths]
+        step = math.gcd(*scaled)
+        self.step_mg = Decimal(step).scaleb(-places)
+        self.sizes = sorted({n // step for n in scaled})
+        self.made = bytearray(b"\x01")  # made[k]: k steps of labeled amount can be made
+
+    #: Steps the table may hold (100 KB): strengths like 100.01 and 40 mg would need
+    #: millions for a large dose; beyond this the audit asks the least-waste search.
+    MAX_STEPS = 100_000
+
+    def least_at_least(self, dose_mg: Decimal) -> Decimal | None:
+        """The least amount whole vials can make that holds ``dose_mg``; None past the cap."""
+        needed = math.ceil(dose_mg / self.step_mg)
+        made, sizes = self.made, self.sizes
+        if needed + sizes[-1] > self.MAX_STEPS:
+            return None
+        while len(made) <= needed + sizes[-1]:
+            k = len(made)
+            made.append(any(made[k - size] for size in sizes if size <= k))
+        k = needed
+        while not made[k]:
+            k += 1
+        return k * self.step_mg
