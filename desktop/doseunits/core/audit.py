@@ -15,14 +15,22 @@ import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from operator import itemgetter
 from typing import IO, Any, NamedTuple, Protocol
 
 from doseunits.core import rules
-from doseunits.core.amounts import MAX_DOSE_MG, fmt
+from doseunits.core.amounts import fmt
 from doseunits.core.catalog import Catalog, Drug
-from doseunits.core.dates import strict_date
+from doseunits.core.claim_fields import (
+    SHORT_ROW,
+    RowError,
+    amount_mg,
+    claim_date,
+    modifier_jz,
+    reason_of,
+    unit_count,
+)
 from doseunits.core.errors import DoseUnitsError
 from doseunits.core.payers import Payer, PayerList, load_default_payers
 from doseunits.core.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
@@ -44,10 +52,6 @@ _CACHE = 4096
 
 class AuditError(DoseUnitsError):
     """The input or output file can't be used at all (not one bad row: those are reported)."""
-
-
-class RowError(Exception):
-    """One row that can't be audited; its message is the row's reason."""
 
 
 class RowWriter(Protocol):
@@ -104,7 +108,7 @@ class Auditor:
                 self._payers = load_default_payers()
             return self._payers.find(text)
         except DoseUnitsError as error:
-            return _reason(error)
+            return reason_of(error)
 
     def _drug(self, text: str) -> Drug | str:
         if not text.strip():
@@ -112,7 +116,7 @@ class Auditor:
         try:
             return self.catalog.find(text)
         except DoseUnitsError as error:
-            return _reason(error)
+            return reason_of(error)
 
     def _opened(self, drug: Drug, text: str) -> _Opened | str:
         specs = [spec for spec in text.split(";") if spec.strip()]
@@ -121,7 +125,7 @@ class Auditor:
         try:
             plan = VialPlan.of(parse_vial(spec, drug, self.catalog) for spec in specs)
         except DoseUnitsError as error:
-            return _reason(error)
+            return reason_of(error)
         single = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), _ZERO)
         return _Opened(plan.labeled_mg, single)
 
@@ -158,17 +162,17 @@ class Auditor:
         """(expected_units, expected_modifier, expected_jw_units, status, reason) of one row."""
         try:
             if vials_text is None or jw_text is None or modifier_text is None:
-                raise RowError(_SHORT_ROW)  # the columns at the end are missing
+                raise RowError(SHORT_ROW)  # the columns at the end are missing
             drug = self.drug(drug_text or "")
             if isinstance(drug, str):
                 raise RowError(drug)
-            date = _date(date_text or "")
+            date = claim_date(date_text or "")
             if isinstance(date, str):
                 raise RowError(date)
-            administered_mg = _administered(administered_text or "")
+            administered_mg = amount_mg(administered_text or "")
             ordered_mg = administered_mg
             if ordered_text and ordered_text.strip():
-                ordered_mg = _administered(ordered_text, "ordered_mg", "dose ordered")
+                ordered_mg = amount_mg(ordered_text, "ordered_mg", "dose ordered")
                 if ordered_mg < administered_mg:
                     raise RowError(
                         f"ordered_mg ({fmt(ordered_mg)}) is less than administered_mg "
@@ -182,9 +186,9 @@ class Auditor:
                     f"the opened vials hold {fmt(opened.labeled_mg)} mg, less than the "
                     f"{fmt(administered_mg)} mg administered"
                 )
-            billed_units = _whole(units_text, "billed_units", empty_is_zero=False)
-            billed_jw = _whole(jw_text, "billed_jw_units", empty_is_zero=True)
-            billed_modifier = _modifier(modifier_text)
+            billed_units = unit_count(units_text, "billed_units", empty_is_zero=False)
+            billed_jw = unit_count(jw_text, "billed_jw_units", empty_is_zero=True)
+            billed_modifier = modifier_jz(modifier_text)
             unit = drug.billing_unit_mg
             admin_units = rules.administered_units(administered_mg, unit)
             single = opened.single_dose_mg
@@ -288,82 +292,6 @@ def _unexpected_jz(expected: Expected, jw: int, date: dt.date) -> str:
 
 
 _ZERO = Decimal(0)
-_SHORT_ROW = "the row has fewer fields than the header; check its commas"
-
-
-@functools.lru_cache(maxsize=_CACHE)
-def _date(text: str) -> dt.date | str:
-    cleaned = text.strip()
-    try:
-        return strict_date(cleaned)
-    except ValueError:
-        if not cleaned:
-            return "date_of_service is empty; write it YYYY-MM-DD"
-        return f"date_of_service must be a real date written YYYY-MM-DD (got {cleaned!r})"
-
-
-def _administered(
-    text: str, column: str = "administered_mg", what: str = "amount given"
-) -> Decimal:
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        cleaned = text.strip()
-        if not cleaned:
-            raise RowError(f"{column} is empty; give the {what} in mg") from None
-        raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
-    if not amount.is_finite() or amount <= 0 or amount > MAX_DOSE_MG:
-        raise RowError(
-            f"{column} must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"
-        )
-    return amount
-
-
-#: 340B and pricing modifiers that may stand beside JZ on the line; the audit checks JZ only.
-_OTHER_MODIFIERS = frozenset({"TB", "JG", "UD", "KP", "KQ"})
-
-
-def _modifier(text: str) -> str:
-    """ "JZ" or "" from the billed modifiers ("JZ", "JZ TB", "TB,JZ"); others are refused."""
-    words = text.replace(",", " ").upper().split()
-    unknown = [word for word in words if word != "JZ" and word not in _OTHER_MODIFIERS]
-    if unknown or words.count("JZ") > 1:
-        raise RowError(
-            f"billed_modifier must be empty or JZ (got {text.strip()!r}); TB, JG, UD, KP or "
-            "KQ may stand beside it, and JW units go in billed_jw_units"
-        )
-    return "JZ" if "JZ" in words else ""
-
-
-def _whole(text: str | None, column: str, empty_is_zero: bool) -> int:
-    """A count of billed units: a whole number of at least 0 (``105.0`` from Excel is 105)."""
-    if text is None:
-        raise RowError(_SHORT_ROW)
-    try:
-        number = int(text)
-    except ValueError:
-        cleaned = text.strip()
-        if not cleaned:
-            if empty_is_zero:
-                return 0
-            raise RowError(f"{column} is empty; give the units billed") from None
-        if len(cleaned) > 12:  # never int() or format a huge text
-            raise RowError(f"{column} is not a count of units (got {cleaned[:20]!r}...)") from None
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite() or value.adjusted() > 9 or value != value.to_integral_value():
-            raise RowError(f"{column} must be a whole number (got {cleaned!r})") from None
-        number = int(value)
-    if number < 0:
-        raise RowError(f"{column} can't be negative (got {number})")
-    return number
-
-
-def _reason(error: Exception) -> str:
-    """An engine message as a report reason: first letter as written, no final stop."""
-    return str(error).strip().rstrip(".")
 
 
 # Streams ----------------------------------------------------------------------------
