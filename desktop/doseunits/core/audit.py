@@ -126,8 +126,7 @@ class Auditor:
             plan = VialPlan.of(parse_vial(spec, drug, self.catalog) for spec in specs)
         except DoseUnitsError as error:
             return reason_of(error)
-        single = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), _ZERO)
-        return _Opened(plan.labeled_mg, single)
+        return _Opened(plan.labeled_mg, plan.single_dose_mg)
 
     def least_single_dose_mg(self, drug: Drug, dose_mg: Decimal) -> Decimal | None:
         """The single-dose labeled amount of the least-waste vials for ``dose_mg``
@@ -145,7 +144,7 @@ class Auditor:
             plan = least_waste_plan(drug.presentations, dose_mg)
         except PlanTooLarge:
             return None
-        return sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), _ZERO)
+        return plan.single_dose_mg
 
     def audit(
         self,
@@ -171,8 +170,9 @@ class Auditor:
                 raise RowError(date)
             administered_mg = amount_mg(administered_text or "")
             ordered_mg = administered_mg
-            if ordered_text and ordered_text.strip():
-                ordered_mg = amount_mg(ordered_text, "ordered_mg", "dose ordered")
+            ordered_given = bool(ordered_text and ordered_text.strip())
+            if ordered_given:
+                ordered_mg = amount_mg(ordered_text or "", "ordered_mg", "dose ordered")
                 if ordered_mg < administered_mg:
                     raise RowError(
                         f"ordered_mg ({fmt(ordered_mg)}) is less than administered_mg "
@@ -211,8 +211,8 @@ class Auditor:
         if least is not None:  # rule 7, once the rest is right
             beyond = billed_jw - rules.discarded_units(least, admin_units, unit)
             if beyond > 0:
-                given = " ordered" if ordered_text and ordered_text.strip() else ""
-                hint = "" if given else " (if more was ordered than given, add ordered_mg)"
+                given = " ordered" if ordered_given else ""
+                hint = "" if ordered_given else " (if more was ordered than given, add ordered_mg)"
                 problems.append(
                     f"{beyond} JW units are waste beyond the least-waste vials for "
                     f"{fmt(ordered_mg)} mg{given} ({fmt(least)} mg labeled single-dose); "
@@ -289,9 +289,6 @@ def _unexpected_jz(expected: Expected, jw: int, date: dt.date) -> str:
             "when JZ did not exist yet"
         )
     return f"JZ billed but {expected.payer or 'the payer'} does not use JZ"
-
-
-_ZERO = Decimal(0)
 
 
 # Streams ----------------------------------------------------------------------------

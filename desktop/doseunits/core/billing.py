@@ -233,7 +233,7 @@ def compute(order: DoseOrder) -> BillingResult:
         warnings.extend(_vial_warnings(plan, least, ordered_mg, administered_mg))
 
     admin_units = rules.administered_units(administered_mg, unit)
-    single_dose_mg = sum((v.labeled_mg for v in plan.vials if v.presentation.single_dose), ZERO)
+    single_dose_mg = plan.single_dose_mg
     jw_units = rules.discarded_units(single_dose_mg, admin_units, unit) if single_dose_mg else 0
     jz = order.payer.uses_jz(rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0))
     if order.date_of_service < rules.JW_REQUIRED and jw_units:
@@ -348,8 +348,7 @@ def _vial_warnings(
             f"{fmt(ordered_mg)} mg ordered; they cover only the {fmt(administered_mg)} mg "
             "administered."
         )
-    elif plan.discarded_mg(ordered_mg) > least.discarded_mg(ordered_mg):
-        extra = plan.discarded_mg(ordered_mg) - least.discarded_mg(ordered_mg)
+    elif (extra := plan.discarded_mg(ordered_mg) - least.discarded_mg(ordered_mg)) > 0:
         text = (
             f"These vials hold {fmt(plan.labeled_mg)} mg; the least-waste plan for "
             f"{fmt(ordered_mg)} mg is {least.describe()} ({fmt(least.labeled_mg)} mg). "

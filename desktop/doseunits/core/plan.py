@@ -60,11 +60,15 @@ class VialPlan(NamedTuple):
     def describe(self) -> str:
         return " + ".join(f"{v.count} x {fmt(v.presentation.strength_mg)} mg" for v in self.vials)
 
+    @property
+    def single_dose_mg(self) -> Decimal:
+        """The labeled amount of the single-dose vials: what JW and JZ are worked out from."""
+        return sum((v.labeled_mg for v in self.vials if v.presentation.single_dose), Decimal(0))
+
     def discarded_mg(self, dose_mg: Decimal) -> Decimal:
         """What is thrown away when ``dose_mg`` is drawn from these vials: the rest of the
         single-dose vials, which are drawn first. What stays in a multi-dose vial is kept."""
-        single = sum((v.labeled_mg for v in self.vials if v.presentation.single_dose), Decimal(0))
-        return max(Decimal(0), single - dose_mg)
+        return max(Decimal(0), self.single_dose_mg - dose_mg)
 
 
 def least_waste_plan(presentations: Sequence[Presentation], dose_mg: Decimal) -> VialPlan:
