@@ -1,5 +1,5 @@
 """Entry point of the frozen app (PyInstaller runs this file; the code is the package's own)."""
 
-from doseunits.cli import main
+from doseunits.cli.main import main
 
 raise SystemExit(main())

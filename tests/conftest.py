@@ -13,8 +13,9 @@ import pytest
 if not os.environ.get("DOSEUNITS_TEST_ON_SCREEN"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from doseunits.core.catalog import Catalog, Container, Drug, Presentation, load_default_catalog
-from doseunits.core.ndc import Ndc
+from doseunits.app.site import load_default_catalog
+from doseunits.catalog.model import Catalog, Container, Drug, Presentation
+from doseunits.catalog.ndc import Ndc
 
 TODAY = dt.date(2026, 11, 28)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import fixture_drug
-from doseunits.cli import main
-from doseunits.core.audit import (
+from doseunits.app.site import load_default_payers
+from doseunits.audit.auditor import (
     ADDED_COLUMNS,
     CHECK_EVERY,
     REQUIRED_COLUMNS,
@@ -26,13 +26,14 @@ from doseunits.core.audit import (
     audit_rows,
     open_report,
 )
-from doseunits.core.audit_job import audit_file, count_rows
-from doseunits.core.billing import compute
-from doseunits.core.catalog import Catalog
-from doseunits.core.order import DoseOrder
-from doseunits.core.payers import MEDICARE_RULES, PayerList
-from doseunits.core.plan import LabeledAmounts
-from doseunits.core.vialspec import parse_vial
+from doseunits.audit.job import audit_file, count_rows
+from doseunits.catalog.model import Catalog
+from doseunits.cli.main import main
+from doseunits.engine.billing import compute
+from doseunits.engine.order import DoseOrder
+from doseunits.engine.plan import LabeledAmounts
+from doseunits.engine.vialspec import parse_vial
+from doseunits.payers.model import MEDICARE_RULES, PayerList
 
 HEADER = "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
 ATEZO_OK = "2026-11-28,atezolizumab,1050,1200x1,105,,15"
@@ -108,10 +109,15 @@ ROWS = [
 ]  # fmt: skip
 
 
+def auditor_of(catalog: Catalog) -> Auditor:
+    return Auditor(catalog, load_default_payers)
+
+
 def run(text: str, catalog: Catalog | Auditor) -> tuple[AuditCounts, list[dict[str, str]]]:
     out = io.StringIO()
     reader, writer = open_report(io.StringIO(text), out)
-    counts = audit_rows(reader, writer, catalog)
+    auditor = catalog if isinstance(catalog, Auditor) else auditor_of(catalog)
+    counts = audit_rows(reader, writer, auditor)
     return counts, list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
@@ -224,10 +230,10 @@ def test_progress_and_stop_then_go_on(catalog: Catalog) -> None:
     out = io.StringIO()
     reader, writer = open_report(io.StringIO(text), out)
     seen: list[int] = []
-    counts = audit_rows(reader, writer, catalog, progress=lambda c: seen.append(c.rows),
+    counts = audit_rows(reader, writer, auditor_of(catalog), progress=lambda c: seen.append(c.rows),
                         should_stop=lambda: True)  # fmt: skip
     assert (counts.rows, counts.finished, seen) == (CHECK_EVERY, False, [CHECK_EVERY])
-    counts = audit_rows(reader, writer, catalog, progress=lambda c: seen.append(c.rows),
+    counts = audit_rows(reader, writer, auditor_of(catalog), progress=lambda c: seen.append(c.rows),
                         counts=counts)  # fmt: skip
     assert (counts.rows, counts.ok, counts.finished) == (rows, rows, True)
     assert seen[-1] == rows
@@ -327,7 +333,7 @@ def test_a_stopped_file_audit_leaves_no_report(tmp_path: Path, catalog: Catalog)
     source = tmp_path / "in.csv"
     source.write_text(HEADER + "\n" + f"{ATEZO_OK}\n" * (CHECK_EVERY * 2), encoding="utf-8")
     target = tmp_path / "out.csv"
-    counts = audit_file(source, target, catalog, should_stop=lambda: True)
+    counts = audit_file(source, target, auditor_of(catalog), should_stop=lambda: True)
     assert (counts.rows, counts.finished) == (CHECK_EVERY, False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
     assert count_rows(source) == CHECK_EVERY * 2
@@ -348,7 +354,7 @@ def test_340b_modifiers_beside_jz_are_accepted(catalog: Catalog) -> None:
     row = "2026-11-28,J9022,1680,840x2,168,JZ TB,0"
     header = ",".join(REQUIRED_COLUMNS)
     reader, writer = open_report(io.StringIO(f"{header}\n{row}\n"), io.StringIO())
-    counts = audit_rows(reader, writer, catalog)
+    counts = audit_rows(reader, writer, auditor_of(catalog))
     assert (counts.ok, counts.error) == (1, 0)
 
 
@@ -373,9 +379,9 @@ def test_hostile_cells_become_error_rows(tmp_path: Path) -> None:
 
 def test_the_audits_least_labeled_amount_is_the_least_waste_plans(catalog: Catalog) -> None:
     """The audit's table of labeled amounts agrees with the least-waste search."""
-    from doseunits.core.plan import least_waste_plan
+    from doseunits.engine.plan import least_waste_plan
 
-    auditor = Auditor(catalog)
+    auditor = auditor_of(catalog)
     site = fixture_drug("2.5", ["7.5", "20", "45.5"])  # decimal strengths, gcd 0.5
     for drug in (*catalog.drugs, site):
         for tenths in range(1, 30_000, 97):

@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMenu, QProgressBar, QPushButton
 from pytestqt.qtbot import QtBot
 
-from doseunits.core.audit import AuditCounts
-from doseunits.core.catalog import Catalog
+from doseunits.app.site import load_default_payers
+from doseunits.audit.auditor import AuditCounts
+from doseunits.catalog.model import Catalog
 from doseunits.gui import build_main_window
-from doseunits.gui.audit_dialog import AuditDialog
+from doseunits.gui.dialogs.audit_dialog import AuditDialog
 from doseunits.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -34,7 +35,7 @@ def claims(path: Path, copies: int) -> Path:
 
 @pytest.fixture
 def dialog(qtbot: QtBot, catalog: Catalog) -> AuditDialog:
-    dialog = AuditDialog(catalog)
+    dialog = AuditDialog(catalog, load_default_payers())
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

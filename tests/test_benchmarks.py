@@ -17,14 +17,15 @@ from pytestqt.qtbot import QtBot
 
 from claims_helpers import claims_csv
 from conftest import TODAY
-from doseunits.core import plan as plan_module
-from doseunits.core.audit import AuditCounts, audit_rows, open_report
-from doseunits.core.billing import compute
-from doseunits.core.catalog import Catalog
-from doseunits.core.order import DoseOrder
-from doseunits.core.plan import VialCount
-from doseunits.core.snippet import load_template, render_note
+from doseunits.app.site import load_default_payers, load_template
+from doseunits.audit.auditor import AuditCounts, Auditor, audit_rows, open_report
+from doseunits.catalog.model import Catalog
+from doseunits.engine import plan as plan_module
+from doseunits.engine.billing import compute
+from doseunits.engine.order import DoseOrder
+from doseunits.engine.plan import VialCount
 from doseunits.gui import build_main_window
+from doseunits.outputs.note import render_note
 
 
 def test_bench_one_calc(benchmark: BenchmarkFixture, catalog: Catalog) -> None:
@@ -92,7 +93,7 @@ def test_bench_audit_20000_rows(benchmark: BenchmarkFixture, catalog: Catalog) -
 
     def audit() -> AuditCounts:
         reader, writer = open_report(io.StringIO(text), io.StringIO())
-        return audit_rows(reader, writer, catalog)
+        return audit_rows(reader, writer, Auditor(catalog, load_default_payers))
 
     counts = benchmark.pedantic(audit, rounds=7, warmup_rounds=1)
     assert counts.rows == rows

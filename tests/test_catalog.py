@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from doseunits.core.catalog import Catalog, load_catalog, load_default_catalog
-from doseunits.core.errors import CatalogError
-from doseunits.core.ndc import Ndc
+from doseunits.app.site import load_default_catalog
+from doseunits.catalog.files import load_catalog
+from doseunits.catalog.model import Catalog
+from doseunits.catalog.ndc import Ndc
+from doseunits.errors import CatalogError
 
 GOOD = """
 [[drug]]
@@ -150,9 +152,10 @@ def test_the_note_dates_the_billed_drugs_own_entry(catalog: Catalog) -> None:
     from decimal import Decimal
 
     from conftest import TODAY
-    from doseunits.core.billing import compute
-    from doseunits.core.order import DoseOrder
-    from doseunits.core.snippet import load_template, render_note
+    from doseunits.app.site import load_template
+    from doseunits.engine.billing import compute
+    from doseunits.engine.order import DoseOrder
+    from doseunits.outputs.note import render_note
 
     old = dataclasses.replace(catalog.find("atezolizumab"), reviewed=dt.date(2025, 3, 1))
     new = dataclasses.replace(catalog.find("nivolumab"), reviewed=dt.date(2026, 11, 1))

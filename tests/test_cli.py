@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from doseunits.cli import main
+from doseunits.cli.main import main
 
 
 def calc(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -243,7 +243,7 @@ def test_a_bug_exits_3_with_one_sentence(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Not the input's fault: 3, never 1 (the audit's "some rows need a look") or 2."""
-    from doseunits import commands
+    from doseunits.cli import commands
 
     def broken(args: object) -> int:
         raise RuntimeError("a slip in the code")

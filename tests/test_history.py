@@ -16,13 +16,13 @@ from string import Template
 
 import pytest
 
-from doseunits.core.billing import BillingResult, compute
-from doseunits.core.catalog import Catalog
-from doseunits.core.history import FILE_NAME, HistoryError, HistoryStore
-from doseunits.core.order import DoseOrder, NoteDetails
-from doseunits.core.plan import VialCount
-from doseunits.core.site import data_dir
-from doseunits.core.snippet import load_template
+from doseunits.app.folders import data_dir
+from doseunits.app.site import load_template
+from doseunits.catalog.model import Catalog
+from doseunits.engine.billing import BillingResult, compute
+from doseunits.engine.order import DoseOrder, NoteDetails
+from doseunits.engine.plan import VialCount
+from doseunits.history.store import FILE_NAME, HistoryError, HistoryStore
 
 DAY = dt.date(2026, 11, 28)
 NOW = dt.datetime(2026, 11, 28, 15, 30, tzinfo=dt.UTC)
@@ -90,7 +90,7 @@ def test_a_site_may_store_the_patient(tmp_path: Path, catalog: Catalog, template
 
 
 def test_inputs_read_back_with_or_without_a_rounding() -> None:
-    from doseunits.core.history_records import OrderInputs, inputs_from_json, inputs_json
+    from doseunits.history.records import OrderInputs, inputs_from_json, inputs_json
 
     rounded = OrderInputs("sacituzumab-govitecan", DAY, dose_mg="720",
                           rounded_from_mg="725", rounding_percent="10",
@@ -280,11 +280,11 @@ WRITER = """
 import datetime as dt, sys
 from decimal import Decimal
 from pathlib import Path
-from doseunits.core.billing import compute
-from doseunits.core.catalog import load_default_catalog
-from doseunits.core.history import HistoryStore
-from doseunits.core.order import DoseOrder
-from doseunits.core.snippet import load_template
+from doseunits.engine.billing import compute
+from doseunits.app.site import load_default_catalog
+from doseunits.history.store import HistoryStore
+from doseunits.engine.order import DoseOrder
+from doseunits.app.site import load_template
 drug = load_default_catalog().find("atezolizumab")
 template = load_template()
 store = HistoryStore(Path(sys.argv[1]))

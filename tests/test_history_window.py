@@ -12,11 +12,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from doseunits.core.history import FILE_NAME
-from doseunits.core.ndc import Ndc
-from doseunits.core.site import data_dir
-from doseunits.gui.history_dialog import HistoryDialog
+from doseunits.app.folders import data_dir
+from doseunits.catalog.ndc import Ndc
+from doseunits.gui.dialogs.history_dialog import HistoryDialog
 from doseunits.gui.main_window import MainWindow
+from doseunits.history.store import FILE_NAME
 from gui_helpers import field, open_window, units
 
 pytestmark = pytest.mark.gui
@@ -59,7 +59,7 @@ def test_off_by_default_nothing_is_written(qtbot: QtBot, window: MainWindow) -> 
 def test_copy_save_and_print_record_the_finished_order(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from doseunits.gui.export import pdf_printer
+    from doseunits.gui.actions.export import pdf_printer
 
     window.order_history.keep_action.trigger()
     assert window.settings.value("history/enabled") in (True, "true")
@@ -88,7 +88,7 @@ def test_copy_save_and_print_record_the_finished_order(
 def test_history_view_search_reopen_reprint_copy_export(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
-    from doseunits.gui.export import pdf_printer
+    from doseunits.gui.actions.export import pdf_printer
 
     window.order_history.keep_action.setChecked(True)
     enter_order(window, "1680")
@@ -194,7 +194,7 @@ def test_reopen_keeps_an_accepted_rounding_in_the_note(qtbot: QtBot, window: Mai
 
 
 def test_a_rounding_that_no_longer_comes_out_the_same_is_said(window: MainWindow) -> None:
-    from doseunits.core.history_records import OrderInputs
+    from doseunits.history.records import OrderInputs
 
     inputs = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="700",
                          rounded_from_mg="725", rounding_percent="10")  # fmt: skip

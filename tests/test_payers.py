@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, fixture_drug
-from doseunits.core.billing import BillingResult, apportion, compute
-from doseunits.core.catalog import Catalog
-from doseunits.core.errors import CatalogError, InputError
-from doseunits.core.order import DoseOrder
-from doseunits.core.payers import MEDICARE_RULES, Payer, load_default_payers, load_payers
-from doseunits.core.plan import VialCount
+from doseunits.app.site import load_default_payers
+from doseunits.catalog.model import Catalog
+from doseunits.engine.billing import BillingResult, apportion, compute
+from doseunits.engine.order import DoseOrder
+from doseunits.engine.plan import VialCount
+from doseunits.errors import CatalogError, InputError
+from doseunits.payers.files import load_payers
+from doseunits.payers.model import MEDICARE_RULES, Payer
 
 PAYERS = load_default_payers()
 
@@ -155,7 +157,8 @@ def test_apportion_is_exact() -> None:
 
 
 def test_payer_is_named_in_the_note(catalog: Catalog) -> None:
-    from doseunits.core.snippet import load_template, render_note
+    from doseunits.app.site import load_template
+    from doseunits.outputs.note import render_note
 
     result = compute(DoseOrder(catalog.find("atezolizumab"), TODAY, dose_mg=Decimal(1050),
                                payer=PAYERS.find("medicaid"), acquired_340b=True))  # fmt: skip
@@ -212,8 +215,9 @@ def test_a_powder_on_a_payer_requiring_ndcs_is_told_to_check_the_ndc_unit(
 def test_settings_where_jw_and_jz_do_not_apply(catalog: Catalog) -> None:
     """DOMAIN.md §3.8 (RHC, FQHC, inpatient): no JW line and no JZ, the waste still in the
     note; the audit expects the same."""
-    from doseunits.core.audit import Auditor
-    from doseunits.core.snippet import load_template, render_note
+    from doseunits.app.site import load_template
+    from doseunits.audit.auditor import Auditor
+    from doseunits.outputs.note import render_note
 
     exempt = PAYERS.find("medicare-jw-jz-not-applicable")
     atezolizumab = catalog.find("atezolizumab")

@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import fixture_drug
-from doseunits.core.billing import compute
-from doseunits.core.catalog import Drug, load_default_catalog
-from doseunits.core.order import DoseOrder
-from doseunits.core.plan import VialCount, least_waste_plan, searched_exhaustively
+from doseunits.app.site import load_default_catalog
+from doseunits.catalog.model import Drug
+from doseunits.engine.billing import compute
+from doseunits.engine.order import DoseOrder
+from doseunits.engine.plan import VialCount, least_waste_plan, searched_exhaustively
 
 units = st.sampled_from(["0.1", "0.5", "1", "2.5", "10", "100"])
 # Strengths in tenths of a mg, so fractional strengths are covered too.

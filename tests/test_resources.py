@@ -10,15 +10,15 @@ import sys
 import zipfile
 from pathlib import Path
 
-from doseunits.core.resources import resource_root
+from doseunits.app.resources import resource_root
 
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
 import sys
-from doseunits.core.catalog import load_default_catalog
-from doseunits.core.resources import resource_root
-from doseunits.core.snippet import load_template
+from doseunits.app.site import load_default_catalog
+from doseunits.app.resources import resource_root
+from doseunits.app.site import load_template
 catalog = load_default_catalog()
 load_template()
 print(resource_root())

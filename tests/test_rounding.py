@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from doseunits.core.catalog import Catalog
-from doseunits.core.plan import fullest_plan_within
-from doseunits.core.rounding import suggest_rounding
+from doseunits.catalog.model import Catalog
+from doseunits.engine.plan import fullest_plan_within
+from doseunits.engine.rounding import suggest_rounding
 
 
 @pytest.mark.parametrize(

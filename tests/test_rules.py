@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from conftest import TODAY, fixture_drug
-from doseunits.core.billing import BillingResult, compute
-from doseunits.core.catalog import Catalog
-from doseunits.core.errors import InputError
-from doseunits.core.order import DoseOrder
-from doseunits.core.plan import VialCount
+from doseunits.catalog.model import Catalog
+from doseunits.engine.billing import BillingResult, compute
+from doseunits.engine.order import DoseOrder
+from doseunits.engine.plan import VialCount
+from doseunits.errors import InputError
 
 
 def run(
@@ -139,7 +139,7 @@ def test_what_stays_in_a_multi_dose_vial_is_not_called_waste() -> None:
     """Trastuzumab-like: 150 mg single-dose and 420 mg multi-dose. 300 mg from the 420 mg
     vial keeps 120 mg in it; 500 mg from two 420 mg vials keeps 340 mg. Neither is waste,
     so no least-waste warning, and no rounding that would "save" it."""
-    from doseunits.core.rounding import suggest_rounding
+    from doseunits.engine.rounding import suggest_rounding
 
     drug = fixture_drug("10", ["150"])
     multi = fixture_drug("10", ["420"], "multi-dose").presentations[0]
@@ -255,7 +255,7 @@ def test_steps_explain_the_arithmetic(catalog: Catalog) -> None:
 
 
 def test_finely_divided_site_strengths_are_refused_not_searched_for_minutes() -> None:
-    from doseunits.core.plan import PlanTooLarge
+    from doseunits.engine.plan import PlanTooLarge
 
     drug = fixture_drug("1", ["997", "991", "0.001", "977"])
     with pytest.raises(PlanTooLarge, match="give the opened vials"):

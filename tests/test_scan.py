@@ -8,11 +8,11 @@ import json
 import pytest
 from biip.checksums import gs1_standard_check_digit
 
-from doseunits.cli import main
-from doseunits.core.catalog import Catalog
-from doseunits.core.errors import InputError
-from doseunits.core.ndc import Ndc
-from doseunits.core.scan import parse_scan, ten_digit_forms
+from doseunits.catalog.model import Catalog
+from doseunits.catalog.ndc import Ndc
+from doseunits.cli.main import main
+from doseunits.errors import InputError
+from doseunits.scan import parse_scan, ten_digit_forms
 
 GS = "\x1d"
 

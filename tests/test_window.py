@@ -13,7 +13,7 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from doseunits.core.ndc import Ndc
+from doseunits.catalog.ndc import Ndc
 from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
 from gui_helpers import field, line_rows, message, open_window, type_text, units
@@ -275,7 +275,7 @@ def test_print_to_pdf_contains_the_claim_lines(
 ) -> None:
     from pypdf import PdfReader
 
-    from doseunits.gui.export import pdf_printer
+    from doseunits.gui.actions.export import pdf_printer
 
     type_dose(qtbot, window, "1050")
     pdf = tmp_path / "note.pdf"

@@ -1,5 +1,5 @@
 import sys
 
-from doseunits.cli import main
+from doseunits.cli.main import main
 
 sys.exit(main())

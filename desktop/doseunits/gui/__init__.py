@@ -1,4 +1,4 @@
-"""The desktop window (PySide6). It displays and edits; the billing lives in doseunits.core."""
+"""The desktop window (PySide6). It displays and edits; the billing lives in doseunits.engine."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 # of the standard library than they must at import: they write ``TYPE_CHECKING = False``
 # (which mypy and ruff read as typing's) and import the rest where it is used.
 # tests/test_qt_names.py checks which sources the start reads.
-import doseunits.core.catalog
-import doseunits.core.dates
-import doseunits.core.payers
-import doseunits.core.site
-import doseunits.core.snippet  # noqa: F401
+import doseunits.app.folders
+import doseunits.app.site
+import doseunits.dates
+import doseunits.outputs.note  # noqa: F401
 
 if TYPE_CHECKING:
     from doseunits.gui.main_window import MainWindow

@@ -11,11 +11,9 @@ from types import TracebackType
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from doseunits.core.catalog import load_default_catalog
-from doseunits.core.payers import load_default_payers
-from doseunits.core.resources import resource
-from doseunits.core.site import APP_NAME, config_dir, data_dir, site_catalog_files
-from doseunits.core.snippet import load_template
+from doseunits.app.folders import APP_NAME, config_dir, data_dir, site_catalog_files
+from doseunits.app.resources import resource
+from doseunits.app.site import load_default_catalog, load_default_payers, load_template
 from doseunits.gui.first_frame import FirstFrame
 from doseunits.gui.main_window import MainWindow
 
@@ -81,7 +79,7 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
 
 
 def run_app() -> int:
-    from doseunits.core.errors import DoseUnitsError
+    from doseunits.errors import DoseUnitsError
 
     sys.excepthook = _excepthook  # a slot's exception is logged; the window keeps running
     app = application()

@@ -19,24 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doseunits.core.amounts import fmt
-from doseunits.core.catalog import Catalog, Drug
-from doseunits.core.errors import DoseUnitsError, InputError
-from doseunits.core.payers import PayerList
-from doseunits.gui.billing_options import BillingOptions
-from doseunits.gui.drug_selector import DrugBox
-from doseunits.gui.field_message import ERROR, INFO, WARNING, FieldMessage
+from doseunits.catalog.model import Catalog, Drug
+from doseunits.errors import DoseUnitsError, InputError
+from doseunits.gui.actions.menus import build_menus
+from doseunits.gui.actions.note_actions import NoteActions
+from doseunits.gui.actions.window_settings import restore_settings, save_settings
 from doseunits.gui.first_frame import FirstFrame
-from doseunits.gui.menus import build_menus
-from doseunits.gui.note_actions import NoteActions
-from doseunits.gui.note_details import NoteDetailsForm
-from doseunits.gui.order_form import NUMBER_FIELDS, OrderForm
-from doseunits.gui.results_panel import ResultsPanel
-from doseunits.gui.rounding_banner import RoundingBanner
-from doseunits.gui.scan_catcher import ScanCatcher
-from doseunits.gui.vial_picture import VialPicture
-from doseunits.gui.vial_table import VialPanel
-from doseunits.gui.window_settings import restore_settings, save_settings
+from doseunits.gui.widgets.billing_options import BillingOptions
+from doseunits.gui.widgets.drug_selector import DrugBox
+from doseunits.gui.widgets.field_message import ERROR, INFO, WARNING, FieldMessage
+from doseunits.gui.widgets.note_details import NoteDetailsForm
+from doseunits.gui.widgets.order_form import NUMBER_FIELDS, OrderForm
+from doseunits.gui.widgets.results_panel import ResultsPanel
+from doseunits.gui.widgets.rounding_banner import RoundingBanner
+from doseunits.gui.widgets.scan_catcher import ScanCatcher
+from doseunits.gui.widgets.vial_picture import VialPicture
+from doseunits.gui.widgets.vial_table import VialPanel
+from doseunits.payers.model import PayerList
+from doseunits.quantities import fmt
 
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
@@ -46,10 +46,10 @@ if TYPE_CHECKING:
 
     from PySide6.QtGui import QCloseEvent
 
-    from doseunits.core.billing import BillingResult
-    from doseunits.core.order import DoseOrder
-    from doseunits.core.rounding import RoundingSuggestion
-    from doseunits.gui.order_history import OrderHistory
+    from doseunits.engine.billing import BillingResult
+    from doseunits.engine.order import DoseOrder
+    from doseunits.engine.rounding import RoundingSuggestion
+    from doseunits.gui.actions.order_history import OrderHistory
 
     Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
 
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
         if not self.order_form.has_dose():
             self.vials.show_plan(None)
             return self._show(None)
-        from doseunits.core.snippet import render_note
+        from doseunits.outputs.note import render_note
 
         try:
             result = self.engine(self._order(drug))
@@ -220,8 +220,8 @@ class MainWindow(QMainWindow):
     def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
         from dataclasses import replace
 
-        from doseunits.core.plan import PlanTooLarge
-        from doseunits.core.rounding import suggest_rounding
+        from doseunits.engine.plan import PlanTooLarge
+        from doseunits.engine.rounding import suggest_rounding
 
         percent = self.billing.rounding_percent
         if self.accepted_rounding is not None or not percent:
@@ -255,7 +255,7 @@ class MainWindow(QMainWindow):
 
         An expired vial, an NDC the catalog doesn't know or a bad scan changes nothing.
         """
-        from doseunits.core.scan import parse_scan  # biip's tables: ~150 ms, so on first scan
+        from doseunits.scan import parse_scan  # biip's tables: ~150 ms, so on first scan
 
         message = self.vials.scan_message
         try:
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
     def _order(self, drug: Drug) -> DoseOrder:
         import dataclasses
 
-        from doseunits.core.order import DoseOrder
+        from doseunits.engine.order import DoseOrder
 
         form = self.order_form
         number = form.number
@@ -370,12 +370,12 @@ class MainWindow(QMainWindow):
         self.order_form.inputs["dose"].setFocus()
 
     def show_catalog(self) -> None:
-        from doseunits.gui.dialogs import catalog_dialog
+        from doseunits.gui.dialogs.info import catalog_dialog
 
         catalog_dialog(self.catalog, self).show()
 
     def show_about(self) -> None:
-        from doseunits.gui.dialogs import about_box
+        from doseunits.gui.dialogs.info import about_box
 
         about_box(self.catalog, self).open()
 
@@ -405,12 +405,10 @@ class MainWindow(QMainWindow):
 
 
 def _compute(order: DoseOrder) -> BillingResult:
-    from doseunits.core.billing import compute
+    from doseunits.engine.billing import compute
 
     return compute(order)
 
 
 def _load_engine() -> None:
-    import doseunits.core.billing
-    import doseunits.core.report
-    import doseunits.core.rounding  # noqa: F401
+    pass

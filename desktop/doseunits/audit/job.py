@@ -1,0 +1,148 @@
+"""The claim audit on files: ``doseunits audit IN.csv -o OUT.csv`` and File > Audit claims.
+
+The report is written beside its target and moved into place only when the whole input
+was audited, so a cancelled or failed run never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from doseunits.audit.auditor import AuditCounts, AuditError, Auditor, audit_rows, open_report
+
+
+class AuditJob:
+    """One audit from a CSV file to a report file, in one go or in steps (the window).
+
+    The report is written beside its target and moved into place only when the whole
+    input was audited, so a cancelled or failed run leaves no half report. Use it as a
+    context manager; leaving it early removes the unfinished report.
+    """
+
+    def __init__(self, source: Path, target: Path, auditor: Auditor) -> None:
+        self.source = source
+        self.target = target
+        if _same_file(source, target):
+            raise AuditError(f"The report {target} would overwrite the input; choose another.")
+        if target.exists() and not target.is_file():  # the report replaces what is there
+            raise AuditError(
+                f"The report {target} is not a regular file (a folder or a device); "
+                "name a new file or an old report."
+            )
+        self.counts = AuditCounts()
+        self._auditor = auditor
+        try:
+            self._in = source.open(encoding="utf-8-sig", newline="")
+        except OSError as error:
+            raise AuditError(f"The input {source} can't be read ({_why(error)}).") from None
+        try:
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            )
+        except OSError as error:
+            self._in.close()
+            raise AuditError(f"The report {target} can't be written ({_why(error)}).") from None
+        self._temporary = Path(temporary)
+        self._out = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        try:
+            self._reader, self._writer = open_report(self._in, self._out, str(source))
+        except BaseException:
+            self.discard()
+            raise
+
+    def run(
+        self,
+        progress: Callable[[AuditCounts], object] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> AuditCounts:
+        """Audit to the end (or until ``should_stop``); the report is in place if finished."""
+        try:
+            audit_rows(
+                self._reader, self._writer, self._auditor, progress, should_stop, self.counts
+            )
+        except OSError as error:
+            raise AuditError(
+                f"The report {self.target} can't be written ({_why(error)})."
+            ) from None
+        if self.counts.finished:
+            self._commit()
+        return self.counts
+
+    def step(self, seconds: float) -> AuditCounts:
+        """Audit for about ``seconds``; the window calls it from a timer until finished."""
+        deadline = time.perf_counter() + seconds
+        return self.run(should_stop=lambda: time.perf_counter() >= deadline)
+
+    def _commit(self) -> None:
+        self._in.close()
+        try:
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            os.replace(self._temporary, self.target)
+        except OSError as error:
+            self.discard()
+            raise AuditError(
+                f"The report {self.target} can't be written ({_why(error)})."
+            ) from None
+
+    def discard(self) -> None:
+        """Stop here: close the files and remove the unfinished report."""
+        self._in.close()
+        self._out.close()
+        self._temporary.unlink(missing_ok=True)
+
+    def __enter__(self) -> AuditJob:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.counts.finished or kind is not None:
+            self.discard()
+
+
+def audit_file(
+    source: Path,
+    target: Path,
+    auditor: Auditor,
+    progress: Callable[[AuditCounts], object] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> AuditCounts:
+    """``doseunits audit IN.csv -o OUT.csv``: the counts; the report is written if finished."""
+    with AuditJob(source, target, auditor) as job:
+        return job.run(progress, should_stop)
+
+
+def count_rows(path: Path) -> int:
+    """Rows after the header, counted by line ends (for a progress bar; quoted line breaks
+    make it an overestimate, never an error)."""
+    lines = 0
+    last = b"\n"
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 0
+    return max(0, lines + (last != b"\n") - 1)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _why(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()

@@ -1,0 +1,91 @@
+"""Reading one claim row's fields for the audit (core/audit.py): each either gives its
+value or raises RowError with the sentence the report shows as the row's reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal, InvalidOperation
+
+from doseunits.dates import strict_date
+from doseunits.quantities import MAX_DOSE_MG, fmt
+
+SHORT_ROW = "the row has fewer fields than the header; check its commas"
+
+
+class RowError(Exception):
+    """One row that can't be audited; its message is the row's reason."""
+
+
+@functools.lru_cache(maxsize=4096)  # a month of claims has few distinct dates
+def claim_date(text: str) -> dt.date | str:
+    cleaned = text.strip()
+    try:
+        return strict_date(cleaned)
+    except ValueError:
+        if not cleaned:
+            return "date_of_service is empty; write it YYYY-MM-DD"
+        return f"date_of_service must be a real date written YYYY-MM-DD (got {cleaned!r})"
+
+
+def amount_mg(text: str, column: str = "administered_mg", what: str = "amount given") -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        cleaned = text.strip()
+        if not cleaned:
+            raise RowError(f"{column} is empty; give the {what} in mg") from None
+        raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_DOSE_MG:
+        raise RowError(
+            f"{column} must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"
+        )
+    return amount
+
+
+#: 340B and pricing modifiers that may stand beside JZ on the line; the audit checks JZ only.
+OTHER_MODIFIERS = frozenset({"TB", "JG", "UD", "KP", "KQ"})
+
+
+def modifier_jz(text: str) -> str:
+    """ "JZ" or "" from the billed modifiers ("JZ", "JZ TB", "TB,JZ"); others are refused."""
+    words = text.replace(",", " ").upper().split()
+    unknown = [word for word in words if word != "JZ" and word not in OTHER_MODIFIERS]
+    if unknown or words.count("JZ") > 1:
+        raise RowError(
+            f"billed_modifier must be empty or JZ (got {text.strip()!r}); TB, JG, UD, KP or "
+            "KQ may stand beside it, and JW units go in billed_jw_units"
+        )
+    return "JZ" if "JZ" in words else ""
+
+
+def unit_count(text: str | None, column: str, empty_is_zero: bool) -> int:
+    """A count of billed units: a whole number of at least 0 (``105.0`` from Excel is 105)."""
+    if text is None:
+        raise RowError(SHORT_ROW)
+    try:
+        number = int(text)
+    except ValueError:
+        cleaned = text.strip()
+        if not cleaned:
+            if empty_is_zero:
+                return 0
+            raise RowError(f"{column} is empty; give the units billed") from None
+        if len(cleaned) > 12:  # never int() or format a huge text
+            raise RowError(f"{column} is not a count of units (got {cleaned[:20]!r}...)") from None
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or value.adjusted() > 9 or value != value.to_integral_value():
+            raise RowError(f"{column} must be a whole number (got {cleaned!r})") from None
+        number = int(value)
+    if number < 0:
+        raise RowError(f"{column} can't be negative (got {number})")
+    return number
+
+
+def reason_of(error: Exception) -> str:
+    """An engine message as a report reason: first letter as written, no final stop."""
+    return str(error).strip().rstrip(".")

@@ -1,0 +1,260 @@
+"""The command line's commands: ``calc``, ``scan``, ``audit`` and ``--self-test``.
+
+Bad input exits with status 2 and one sentence on stderr, never a traceback. ``audit``
+exits 1 when a row of the report is not ``ok`` (like ``diff``: a script can tell a clean
+batch from one that needs a biller). A bug exits 3, also with one sentence, so that 1
+never means a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import NoReturn
+
+from doseunits import __version__
+from doseunits.app.folders import site_catalog_files
+from doseunits.app.site import load_default_catalog
+from doseunits.catalog.model import Catalog
+from doseunits.dates import strict_date
+from doseunits.errors import DoseUnitsError, InputError
+from doseunits.quantities import to_decimal
+
+EXIT_BAD_INPUT = 2
+EXIT_AUDIT_FOUND = 1  # the audit ran, and some rows are a mismatch or an error
+EXIT_BUG = 3
+
+
+class UsageError(DoseUnitsError):
+    """argparse's complaint, re-raised so it is printed as one sentence."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="doseunits",
+        description="HCPCS billable units, JW/JZ lines and the chart note for single-dose vials. "
+        "Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"DoseUnits {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check the engine, catalog, templates and window"
+    )
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    calc = commands.add_parser("calc", help="billable units and claim lines for one order")
+    calc.add_argument("--drug", required=True, help="catalog id, HCPCS code or NDC")
+    calc.add_argument("--dose", metavar="MG", help="ordered flat dose in mg")
+    calc.add_argument("--dose-per-kg", metavar="MG", help="ordered dose in mg/kg")
+    calc.add_argument("--weight", metavar="KG", help="patient weight in kg (with --dose-per-kg)")
+    calc.add_argument("--max-dose", metavar="MG", help="cap for a weight-based dose")
+    calc.add_argument("--administered", metavar="MG", help="amount given, when less than ordered")
+    calc.add_argument(
+        "--vial", action="append", default=[], metavar="SPEC",
+        help="opened vials: STRENGTH_MG[xCOUNT] or NDC[xCOUNT], repeatable; "
+        "none means the least-waste plan",
+    )  # fmt: skip
+    calc.add_argument("--date", metavar="YYYY-MM-DD", help="date of service (default: today)")
+    calc.add_argument(
+        "--catalog", action="append", default=[], type=Path, metavar="FILE",
+        help="a site catalog file that adds drugs or overrides them by id",
+    )  # fmt: skip
+    calc.add_argument("--template", type=Path, metavar="FILE", help="a site note template")
+    calc.add_argument(
+        "--payer", metavar="NAME", help="payer profile id or name (default: medicare-part-b)"
+    )
+    calc.add_argument(
+        "--340b", dest="acquired_340b", action="store_true",
+        help="340B-acquired drug: the payer's 340B modifier (TB for Medicare, UD for "
+        "Medicaid) on every line",
+    )  # fmt: skip
+    calc.add_argument(
+        "--round-within", metavar="PCT",
+        help="site rounding policy: suggest the nearest whole-vial dose within PCT percent "
+        "(shown, never applied)",
+    )  # fmt: skip
+    calc.add_argument("--json", action="store_true", help="print one JSON object")
+    for flag, what in (
+        ("--preparer", "who prepared the dose"),
+        ("--witness", "who witnessed the waste"),
+        ("--waste-reason", "why drug was discarded"),
+        ("--diagnosis", "diagnosis code(s) for the note"),
+        ("--prior-auth", "prior-authorization number"),
+        ("--biomarker", "biomarker result on file, e.g. 'PD-L1 on file'"),
+    ):
+        calc.add_argument(flag, default="", help=what)
+    scan = commands.add_parser("scan", help="read a vial's GS1 barcode: NDC, lot, expiry")
+    scan.add_argument("string", help="the scanned text (GS separator as \\x1d or a real ASCII 29)")
+    scan.add_argument("--catalog", action="append", default=[], type=Path, metavar="FILE")
+    scan.add_argument("--json", action="store_true", help="print one JSON object")
+    audit = commands.add_parser(
+        "audit", help="check billed units and JW/JZ in a claims CSV",
+        epilog="Exit status: 0 when every row is ok, 1 when any row is a mismatch or an "
+        "error (the report says which and why), 2 when the audit can't run, 3 on a bug.",
+    )  # fmt: skip
+    audit.add_argument("input", type=Path, metavar="IN.csv", help="claims to check, one a row")
+    audit.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT.csv",
+        help="the report: each row with what the rules expect, a status and a reason",
+    )  # fmt: skip
+    audit.add_argument(
+        "--catalog", action="append", default=[], type=Path, metavar="FILE",
+        help="a site catalog file that adds drugs or overrides them by id",
+    )  # fmt: skip
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.self_test:
+            from doseunits.cli.selftest import run_self_test
+
+            return run_self_test()
+        if args.command == "calc":
+            return _calc(args)
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "audit":
+            return _audit(args)
+    except DoseUnitsError as error:
+        print(f"doseunits: {_sentence(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # not the input's fault: say so, and not as a traceback
+        what = f"unexpected error, a bug to report: {type(error).__name__}: {error}"
+        print(f"doseunits: {_sentence(what)}", file=sys.stderr)
+        return EXIT_BUG
+    from doseunits.gui.app import run_app
+
+    return run_app()
+
+
+def _calc(args: argparse.Namespace) -> int:
+    # Imported here: the window's start-up does not need the command line's output code.
+    from doseunits.app.site import load_default_payers, load_template
+    from doseunits.engine.billing import compute
+    from doseunits.engine.order import DoseOrder, NoteDetails
+    from doseunits.engine.vialspec import parse_vials
+    from doseunits.outputs.note import render_note
+    from doseunits.outputs.result_text import as_dict, as_text
+    from doseunits.payers.model import MEDICARE_RULES
+
+    catalog = load_catalog(args.catalog)
+    drug = catalog.find(args.drug)
+    order = DoseOrder(
+        drug=drug,
+        date_of_service=parse_date(args.date) if args.date else dt.date.today(),
+        dose_mg=_number(args.dose, "The dose (--dose, mg)", "dose"),
+        dose_per_kg_mg=_number(args.dose_per_kg, "The dose per kg (--dose-per-kg)", "dose_per_kg"),
+        weight_kg=_number(args.weight, "The weight (--weight, kg)", "weight"),
+        max_dose_mg=_number(args.max_dose, "The maximum dose (--max-dose, mg)", "max_dose"),
+        administered_mg=_number(args.administered, "The administered amount", "administered"),
+        vials=tuple(parse_vials(args.vial, drug, catalog)) if args.vial else None,
+        payer=load_default_payers().find(args.payer) if args.payer else MEDICARE_RULES,
+        acquired_340b=args.acquired_340b,
+        details=NoteDetails(
+            preparer=args.preparer,
+            witness=args.witness,
+            waste_reason=args.waste_reason,
+            diagnosis_codes=args.diagnosis,
+            prior_authorization=args.prior_auth,
+            biomarker_on_file=args.biomarker,
+        ),
+    )
+    result = compute(order)
+    snippet = render_note(result, load_template(args.template))
+    suggestion = None
+    if args.round_within is not None:
+        from doseunits.engine.rounding import suggest_rounding
+
+        percent = to_decimal(args.round_within, "The rounding threshold (--round-within)")
+        if not 0 <= percent <= 100:
+            raise InputError(
+                f"The rounding threshold (--round-within) must be a percentage from 0 to 100 "
+                f"(got {args.round_within})."
+            )
+        suggestion = suggest_rounding(drug, result.ordered_mg, percent)
+    if args.json:
+        import json
+
+        output = as_dict(result, snippet)
+        output["rounding_suggestion"] = (
+            {"rounded_mg": str(suggestion.rounded_mg), "text": suggestion.describe()}
+            if suggestion else None
+        )  # fmt: skip
+        print(json.dumps(output, indent=2))
+    else:
+        print(as_text(result, snippet), end="")
+        if suggestion:
+            print(f"\nDose rounding\n  {suggestion.describe()}")
+    return 0
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from doseunits.scan import GROUP_SEPARATOR, parse_scan
+
+    catalog = load_catalog(args.catalog)
+    # A shell can't easily hold ASCII 29, so the two-character text \x1d stands for it.
+    text = args.string.replace("\\x1d", GROUP_SEPARATOR)
+    scan = parse_scan(text, catalog)
+    fields = {
+        "gtin": scan.gtin,
+        "ndc": str(scan.ndc) if scan.ndc else None,
+        "drug": scan.drug.id if scan.drug else None,
+        "lot": scan.lot or None,
+        "expiry": scan.expiry.isoformat() if scan.expiry else None,
+        "serial": scan.serial or None,
+        "expired": scan.expired_on(dt.date.today()),
+    }
+    if args.json:
+        import json
+
+        print(json.dumps(fields, indent=2))
+        return 0
+    for key, value in fields.items():
+        print(f"{key:<8}{'' if value is None else value}")
+    if scan.ndc is None:
+        where = f"NDC {scan.ndc10}" if scan.ndc10 else "this GTIN (not an NDC)"
+        print(f"note    {where} is not in the catalog")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from doseunits.app.site import load_default_payers
+    from doseunits.audit.auditor import Auditor
+    from doseunits.audit.job import audit_file
+
+    auditor = Auditor(load_catalog(args.catalog), load_default_payers)
+    counts = audit_file(args.input, args.output, auditor)
+    print(f"{counts.summary()}; report written to {args.output}")
+    return EXIT_AUDIT_FOUND if counts.mismatch or counts.error else 0
+
+
+def load_catalog(extra: Sequence[Path] = ()) -> Catalog:
+    return load_default_catalog([*site_catalog_files(), *extra])
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return strict_date(text)
+    except ValueError:
+        raise InputError(
+            f"The date of service must be a real date written YYYY-MM-DD (got {text!r}).", "date"
+        ) from None
+
+
+def _number(text: str | None, what: str, field: str) -> Decimal | None:
+    """Parse now so the message names the flag; range checks stay in the engine."""
+    return None if text is None else to_decimal(text, what, field)
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    return message if message.endswith((".", "!", "?")) else message + "."

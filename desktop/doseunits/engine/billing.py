@@ -1,0 +1,472 @@
+"""From an order and its opened vials to claim lines: units, JW/JZ, NDC quantities.
+
+``compute`` is the one entry point; every number it returns is a Decimal or an int,
+and ``steps`` explains each in words a biller can check by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal, NamedTuple
+
+from doseunits.catalog.model import Drug, Presentation
+from doseunits.catalog.ndc import Ndc, n4_string
+from doseunits.engine import rules
+from doseunits.engine.order import DoseOrder
+from doseunits.engine.plan import PlanTooLarge, VialCount, VialPlan, least_waste_plan
+from doseunits.errors import InputError
+from doseunits.quantities import MAX_DOSE_MG, fmt, fmt_places, positive
+
+MAX_WEIGHT_KG = Decimal(500)
+ZERO = Decimal(0)
+
+
+class NdcQuantity(NamedTuple):
+    """One NDC on a claim line with its quantity (mL of that product on this line)."""
+
+    ndc: Ndc
+    quantity: Decimal
+    unit: str = "ML"
+
+    @property
+    def quantity_text(self) -> str:
+        return fmt_places(self.quantity, 3)
+
+    @property
+    def n4(self) -> str:
+        return n4_string(self.ndc, self.unit, self.quantity)
+
+
+class ClaimLine(NamedTuple):
+    """One HCPCS line: the administered line, or the discarded (JW) line."""
+
+    kind: Literal["administered", "discarded"]
+    hcpcs: str
+    modifiers: tuple[str, ...]
+    units: int
+    ndcs: tuple[NdcQuantity, ...]
+
+
+class VialUse(NamedTuple):
+    """How one presentation's opened vials were used."""
+
+    presentation: Presentation
+    count: int  # type: ignore[assignment]  # shadows tuple.count, never called
+    administered_mg: Decimal
+    left_mg: Decimal  # discarded for single-dose; kept in the vial for multi-dose
+
+    @property
+    def administered_ml(self) -> Decimal:
+        return self.presentation.ml_for(self.administered_mg)
+
+    @property
+    def left_ml(self) -> Decimal:
+        return self.presentation.ml_for(self.left_mg)
+
+    def per_vial(self) -> list[tuple[Decimal, Decimal]]:
+        """(administered, left) mg of each vial: drawn one vial after the other."""
+        split = []
+        remaining = self.administered_mg
+        for _ in range(self.count):
+            taken = min(remaining, self.presentation.strength_mg)
+            remaining -= taken
+            split.append((taken, self.presentation.strength_mg - taken))
+        return split
+
+
+class Warning(NamedTuple):
+    """Something a biller should act on; ``field`` is the input that caused it."""
+
+    text: str
+    field: str
+
+
+@dataclass(frozen=True)
+class BillingResult:
+    order: DoseOrder
+    ordered_mg: Decimal
+    dose_basis: str
+    administered_mg: Decimal
+    plan: VialPlan
+    plan_proposed: bool  # True when the engine chose the vials (least-waste plan)
+    least_waste: VialPlan
+    uses: tuple[VialUse, ...]
+    single_dose_mg: Decimal  # labeled amount of the opened single-dose vials
+    admin_units: int
+    jw_units: int
+    jz: bool
+    lines: tuple[ClaimLine, ...]
+    warnings: tuple[Warning, ...]
+
+    @property
+    def drug(self) -> Drug:
+        return self.order.drug
+
+    @property
+    def jw_billed_units(self) -> int:
+        """Units on the JW line: the discarded units, unless the payer does not pay for waste."""
+        return self.order.payer.jw_line_units(self.jw_units)
+
+    @property
+    def draw_ml(self) -> Decimal:
+        """Volume to draw from the vials for the ordered dose (as far as they hold it)."""
+        prepared = _allocate(self.plan, min(self.ordered_mg, self.labeled_mg))
+        return sum((u.administered_ml for u in prepared), ZERO)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The arithmetic in words, built on demand (it is not needed to bill)."""
+        unit = self.drug.billing_unit_mg
+        opened = "(least-waste plan)" if self.plan_proposed else "opened"
+        steps = [
+            f"Ordered dose: {self.dose_basis}.",
+            f"Vials {opened}: {self.plan.describe()} = {fmt(self.labeled_mg)} mg labeled.",
+            f"Administered units: {fmt(self.administered_mg)} mg / {fmt(unit)} mg = "
+            f"{fmt(self.administered_mg / unit)}, rounded up to {self.admin_units}.",
+        ]
+        if not self.single_dose_mg:
+            steps.append("Multi-dose containers only: no JW line and no JZ modifier.")
+            return tuple(steps)
+        steps.append(
+            f"Discarded units: ({fmt(self.single_dose_mg)} mg single-dose labeled - "
+            f"{self.admin_units} x {fmt(unit)} mg already billed) / {fmt(unit)} mg, "
+            f"rounded down, = {self.jw_units}."
+        )
+        payer = self.order.payer
+        if payer.jw_line_units(self.jw_units):
+            steps.append(f"JW line: {self.jw_units} units discarded, on its own line.")
+        elif self.jw_units:
+            steps.append(
+                f"{payer.name} does not pay for discarded drug: the {self.jw_units} units "
+                "are documented in the note but get no JW line."
+            )
+        elif self.jz:
+            steps.append("Nothing billable discarded: JZ on the administered line.")
+        elif self.order.date_of_service < rules.JZ_EFFECTIVE:
+            steps.append(
+                "Nothing billable discarded; no JZ because the date of service "
+                f"{self.order.date_of_service.isoformat()} is before "
+                f"{rules.JZ_EFFECTIVE.isoformat()}."
+            )
+        else:
+            steps.append(f"Nothing billable discarded; {payer.name} does not require JZ.")
+        if self.order.acquired_340b:
+            steps.append(f"340B-acquired drug: {payer.modifier_340b} on every line.")
+        if payer.line_per_ndc:
+            steps.append(f"{payer.name}: one claim line per NDC.")
+        return tuple(steps)
+
+    @property
+    def labeled_mg(self) -> Decimal:
+        return self.plan.labeled_mg
+
+    @property
+    def discarded_mg(self) -> Decimal:
+        return sum((u.left_mg for u in self.uses if u.presentation.single_dose), ZERO)
+
+    @property
+    def kept_mg(self) -> Decimal:
+        """Left in multi-dose vials: kept for later doses, not waste."""
+        return sum((u.left_mg for u in self.uses if not u.presentation.single_dose), ZERO)
+
+    @property
+    def administered_ml(self) -> Decimal:
+        return sum((u.administered_ml for u in self.uses), ZERO)
+
+    @property
+    def discarded_ml(self) -> Decimal:
+        return sum((u.left_ml for u in self.uses if u.presentation.single_dose), ZERO)
+
+
+def ordered_dose(order: DoseOrder) -> tuple[Decimal, str]:
+    """The ordered dose in mg and how it was reached (flat, or mg/kg x kg with a cap)."""
+    if order.dose_mg is not None and order.dose_per_kg_mg is not None:
+        raise InputError("Give either a dose in mg or a dose in mg/kg, not both.", "dose")
+    cap = None
+    if order.max_dose_mg is not None:
+        cap = positive(order.max_dose_mg, "The maximum dose (mg)", "max_dose")
+    if order.dose_per_kg_mg is not None:
+        per_kg = positive(order.dose_per_kg_mg, "The dose per kg (mg/kg)", "dose_per_kg")
+        if order.weight_kg is None:
+            raise InputError("A dose in mg/kg needs the patient's weight in kg.", "weight")
+        weight = positive(order.weight_kg, "The weight (kg)", "weight", MAX_WEIGHT_KG)
+        dose = per_kg * weight
+        basis = f"{fmt(per_kg)} mg/kg x {fmt(weight)} kg = {fmt(dose)} mg"
+    elif order.dose_mg is not None:
+        dose = positive(order.dose_mg, "The dose (mg)", "dose")
+        basis = f"{fmt(dose)} mg flat dose"
+    else:
+        raise InputError("Type the ordered dose in mg, or a dose in mg/kg and a weight.", "dose")
+    if cap is not None and dose > cap:
+        dose = cap
+        basis += f", capped at the maximum dose of {fmt(cap)} mg"
+    if dose > MAX_DOSE_MG:
+        raise InputError(
+            f"The ordered dose ({fmt(dose)} mg) is above the {fmt(MAX_DOSE_MG)} mg "
+            "DoseUnits computes; check the order.",
+            "dose_per_kg" if order.dose_per_kg_mg is not None else "dose",
+        )
+    return dose, basis
+
+
+def compute(order: DoseOrder) -> BillingResult:
+    """Apply DOMAIN.md §3 rules 1-7 to one order."""
+    drug = order.drug
+    unit = drug.billing_unit_mg
+    ordered_mg, basis = ordered_dose(order)
+    administered_mg = _administered(order, ordered_mg)
+    warnings = _administered_warnings(ordered_mg, administered_mg)
+
+    if order.vials is None:
+        plan = least = least_waste_plan(drug.presentations, ordered_mg)
+    else:
+        plan = _checked_vials(drug, order.vials, administered_mg)
+        try:
+            least = least_waste_plan(drug.presentations, ordered_mg)
+        except PlanTooLarge:  # the vials are given: bill them, say what was not compared
+            least = plan
+            warnings.append(Warning("The least-waste comparison could not be worked out "
+                                    "for these vial strengths; check the waste by hand.",
+                                    "vials"))  # fmt: skip
+        warnings.extend(_vial_warnings(plan, least, ordered_mg, administered_mg))
+
+    admin_units = rules.administered_units(administered_mg, unit)
+    single_dose_mg = plan.single_dose_mg
+    jw_units = rules.discarded_units(single_dose_mg, admin_units, unit) if single_dose_mg else 0
+    jz = order.payer.uses_jz(rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0))
+    if order.date_of_service < rules.JW_REQUIRED and jw_units:
+        warnings.append(
+            Warning(
+                "The JW modifier was required from 2017-01-01; check the payer's rule for "
+                "this earlier date of service.",
+                "date",
+            )
+        )
+    warnings.extend(_expiry_warnings(order, plan))
+    unverified = _unverified(drug, plan)
+    if unverified:
+        text = (
+            f"Unverified catalog facts: {unverified}; check them against the label or "
+            "the payer before billing."
+        )
+        if order.payer.ndc_required and any(not v.presentation.verified for v in plan.vials):
+            # Medicaid pays for the drug by its NDC (rebates): a wrong one is a denial.
+            text += (
+                " This payer needs each line's NDC: compare an unverified one with its "
+                "vial's carton first."
+            )
+        warnings.append(Warning(text, "drug"))
+    powders = [v.presentation for v in plan.vials if v.presentation.powder]
+    if powders and order.payer.ndc_required:
+        warnings.append(Warning(_powder_unit_warning(powders), "vials"))
+    uses = _allocate(plan, administered_mg)
+    lines = _claim_lines(order, uses, admin_units, jw_units, jz)
+    shared = [line for line in lines if len(line.ndcs) > 1]
+    if order.payer.line_per_ndc and shared:
+        ndcs = ", ".join(str(q.ndc) for q in shared[0].ndcs[1:])
+        warnings.append(
+            Warning(
+                f"{order.payer.name} wants one line per NDC, but a line has fewer units "
+                f"than NDCs: NDC {ndcs} is listed on the line of NDC "
+                f"{shared[0].ndcs[0].ndc}. Check the payer's rule.",
+                "vials",
+            )
+        )
+    return BillingResult(
+        order=order,
+        ordered_mg=ordered_mg,
+        dose_basis=basis,
+        administered_mg=administered_mg,
+        plan=plan,
+        plan_proposed=order.vials is None,
+        least_waste=least,
+        uses=uses,
+        single_dose_mg=single_dose_mg,
+        admin_units=admin_units,
+        jw_units=jw_units,
+        jz=jz,
+        lines=lines,
+        warnings=tuple(warnings),
+    )
+
+
+def _administered(order: DoseOrder, ordered_mg: Decimal) -> Decimal:
+    if order.administered_mg is None:
+        return ordered_mg
+    what = "The administered amount (mg)"
+    administered_mg = positive(order.administered_mg, what, "administered")
+    if administered_mg > ordered_mg:
+        raise InputError(
+            f"The administered amount ({fmt(administered_mg)} mg) is more than the "
+            f"ordered dose ({fmt(ordered_mg)} mg); check both.",
+            "administered",
+        )
+    return administered_mg
+
+
+def _administered_warnings(ordered_mg: Decimal, administered_mg: Decimal) -> list[Warning]:
+    if administered_mg == ordered_mg:
+        return []
+    return [
+        Warning(
+            f"Administered {fmt(administered_mg)} mg of the {fmt(ordered_mg)} mg ordered: "
+            f"the {fmt(ordered_mg - administered_mg)} mg not given counts as discarded; "
+            "document why in the chart.",
+            "administered",
+        )
+    ]
+
+
+def _checked_vials(drug: Drug, vials: Iterable[VialCount], administered_mg: Decimal) -> VialPlan:
+    for vial in vials:
+        if vial.presentation not in drug.presentations:
+            raise InputError(
+                f"NDC {vial.presentation.ndc} is not a presentation of {drug.name}.", "vials"
+            )
+        if vial.count < 0:
+            raise InputError("A vial count can't be negative.", "vials")
+    plan = VialPlan.of(vials)
+    if not plan.vials:
+        raise InputError("No vials are opened; give at least one vial.", "vials")
+    if plan.labeled_mg < administered_mg:
+        raise InputError(
+            f"The opened vials hold {fmt(plan.labeled_mg)} mg, less than the "
+            f"{fmt(administered_mg)} mg administered; add vials.",
+            "vials",
+        )
+    return plan
+
+
+def _vial_warnings(
+    plan: VialPlan, least: VialPlan, ordered_mg: Decimal, administered_mg: Decimal
+) -> list[Warning]:
+    if plan.labeled_mg < ordered_mg:
+        text = (
+            f"The opened vials hold {fmt(plan.labeled_mg)} mg, less than the "
+            f"{fmt(ordered_mg)} mg ordered; they cover only the {fmt(administered_mg)} mg "
+            "administered."
+        )
+    elif (extra := plan.discarded_mg(ordered_mg) - least.discarded_mg(ordered_mg)) > 0:
+        text = (
+            f"These vials hold {fmt(plan.labeled_mg)} mg; the least-waste plan for "
+            f"{fmt(ordered_mg)} mg is {least.describe()} ({fmt(least.labeled_mg)} mg). "
+            f"Payers may deny the extra {fmt(extra)} mg of waste."
+        )
+    else:
+        return []
+    return [Warning(text, "vials")]
+
+
+def _allocate(plan: VialPlan, amount: Decimal) -> tuple[VialUse, ...]:
+    """Draw ``amount`` from single-dose vials first (their rest is waste), largest first.
+
+    Multi-dose vials are drawn last because what stays in them is kept, not wasted.
+    """
+    uses = []
+    remaining = amount
+    for vial in sorted(plan.vials, key=lambda v: not v.presentation.single_dose):
+        taken = min(remaining, vial.labeled_mg)
+        remaining -= taken
+        uses.append(VialUse(vial.presentation, vial.count, taken, vial.labeled_mg - taken))
+    return tuple(uses)
+
+
+def _claim_lines(
+    order: DoseOrder, uses: tuple[VialUse, ...], admin_units: int, jw_units: int, jz: bool
+) -> tuple[ClaimLine, ...]:
+    """One line per HCPCS and modifier (units summed), each NDC with its own quantity;
+    the payer decides JW, JZ, 340B and whether each NDC gets a line of its own.
+    """
+    payer = order.payer
+    extra = (payer.modifier_340b,) if order.acquired_340b else ()
+    hcpcs = order.drug.hcpcs
+    administered = _ndc_quantities((u.presentation.ndc, u.administered_ml) for u in uses)
+    lines = [ClaimLine("administered", hcpcs, ("JZ", *extra) if jz else extra, admin_units,
+                       administered)]  # fmt: skip
+    if payer.jw_line_units(jw_units):
+        discarded = _ndc_quantities(
+            (u.presentation.ndc, u.left_ml) for u in uses if u.presentation.single_dose
+        )
+        lines.append(ClaimLine("discarded", hcpcs, ("JW", *extra), jw_units, discarded))
+    if payer.line_per_ndc:
+        return tuple(split for line in lines for split in _per_ndc(line))
+    return tuple(lines)
+
+
+def _per_ndc(line: ClaimLine) -> list[ClaimLine]:
+    """A line for each NDC, the units shared in proportion to its mL (largest remainder),
+    so the lines add up to exactly the units of the whole line; an NDC whose share is
+    under one unit still gets a line of one, taken from the line furthest over its share.
+    """
+    if len(line.ndcs) < 2:
+        return [line]
+    shares = apportion(line.units, [q.quantity for q in line.ndcs], at_least=1)
+    split = [line._replace(units=n, ndcs=(q,)) for n, q in zip(shares, line.ndcs, strict=True)]
+    kept = [s for s in split if s.units]
+    for orphan in (s for s in split if not s.units):  # fewer units than NDCs: list it too
+        biggest = max(kept, key=lambda s: s.units)
+        kept[kept.index(biggest)] = biggest._replace(ndcs=biggest.ndcs + orphan.ndcs)
+    return kept
+
+
+def apportion(total: int, weights: list[Decimal], at_least: int = 0) -> list[int]:
+    """Whole numbers proportional to ``weights`` that add up to ``total`` (Hamilton).
+
+    With ``at_least=1`` every positive weight gets one, as far as ``total`` allows, each
+    taken from the share that is furthest over its exact quota.
+    """
+    whole = sum(weights, ZERO)
+    quotas = [total * w / whole for w in weights]
+    shares = [int(q) for q in quotas]
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    for index in order[: total - sum(shares)]:
+        shares[index] += 1
+    short = [i for i, w in enumerate(weights) if w > 0 and shares[i] < at_least]
+    for index in sorted(short, key=lambda i: (-quotas[i], i)):  # the biggest shares first
+        givers = [i for i in range(len(shares)) if shares[i] > at_least]
+        if not givers:
+            break
+        giver = max(givers, key=lambda i: (shares[i] - quotas[i], -i))
+        shares[giver] -= 1
+        shares[index] += 1
+    return shares
+
+
+def _ndc_quantities(pairs: Iterable[tuple[Ndc, Decimal]]) -> tuple[NdcQuantity, ...]:
+    totals: dict[Ndc, Decimal] = {}
+    for ndc, ml in pairs:
+        if ml > 0:
+            totals[ndc] = totals.get(ndc, ZERO) + ml
+    return tuple(NdcQuantity(ndc, ml) for ndc, ml in totals.items())
+
+
+def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:
+    expired = []
+    for vial in plan.vials:
+        details = order.details.vials.get(vial.presentation.ndc)
+        if details and details.expiry and details.expiry < order.date_of_service:
+            expired.append(
+                Warning(
+                    f"The vial NDC {vial.presentation.ndc} (lot {details.lot or 'unknown'}) "
+                    f"expired on {details.expiry.isoformat()}, before the date of service.",
+                    "vials",
+                )
+            )
+    return expired
+
+
+def _powder_unit_warning(powders: list[Presentation]) -> str:
+    ndcs = ", ".join(str(p.ndc) for p in powders)
+    return (
+        f"NDC {ndcs} is a powder: its NDC quantity is given here in mL after reconstitution, "
+        "but many payers want powders in UN (vials). Check this payer's NDC unit of "
+        "measure before the claim."
+    )
+
+
+def _unverified(drug: Drug, plan: VialPlan) -> str:
+    facts = [] if drug.verified else [f"{drug.hcpcs} code and descriptor"]
+    facts += [f"NDC {v.presentation.ndc}" for v in plan.vials if not v.presentation.verified]
+    return ", ".join(facts)

@@ -1,0 +1,54 @@
+"""The vial SPEC of the command line and the audit: ``STRENGTH_MG[xCOUNT]`` or ``NDC[xCOUNT]``."""
+
+from __future__ import annotations
+
+import re
+
+from doseunits.catalog.model import Catalog, Drug
+from doseunits.catalog.ndc import Ndc
+from doseunits.engine.plan import VialCount
+from doseunits.errors import InputError
+from doseunits.quantities import MAX_VIALS, fmt, to_decimal
+
+_SPEC = re.compile(r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*[xX]\s*(?P<count>[0-9]+))?$")
+
+
+def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCount:
+    """``1200x1``, ``840x2``, ``50242-0918-01x1``, ``1200`` (one vial)."""
+    text = spec.strip()
+    if len(text) > 40:  # quoted in messages: keep them one readable sentence
+        text = text[:37] + "..."
+    match = _SPEC.match(spec.strip())
+    if not match:
+        raise InputError(
+            f"Vial {text!r} is not STRENGTH_MG[xCOUNT] or NDC[xCOUNT] (like 1200x1 or "
+            "50242-0917-01x1).",
+            "vials",
+        )
+    digits = match["count"] or "1"
+    count = int(digits) if len(digits) <= 4 else MAX_VIALS + 1  # never int() a huge text
+    if not 1 <= count <= MAX_VIALS:
+        raise InputError(
+            f"The vial count in {text!r} must be a whole number from 1 to {MAX_VIALS}.", "vials"
+        )
+    what = match["what"]
+    if "-" in what or (what.isdigit() and len(what) >= 10):
+        ndc = Ndc.parse(what)
+        presentation = drug.presentation(ndc)
+        if presentation is None:
+            other = catalog.lookup_ndc(ndc) if catalog else None
+            where = f"it is {other[0].name}" if other else "it is not in the catalog"
+            raise InputError(f"NDC {ndc} is not a vial of {drug.name}: {where}.", "vials")
+        return VialCount(presentation, count)
+    strength = to_decimal(what, f"The strength in vial {text!r}", "vials")
+    for presentation in drug.presentations:
+        if presentation.strength_mg == strength:
+            return VialCount(presentation, count)
+    strengths = ", ".join(f"{fmt(p.strength_mg)} mg" for p in drug.presentations)
+    raise InputError(
+        f"{drug.name} has no {fmt(strength)} mg vial; its vials are {strengths}.", "vials"
+    )
+
+
+def parse_vials(specs: list[str], drug: Drug, catalog: Catalog | None = None) -> list[VialCount]:
+    return [parse_vial(spec, drug, catalog) for spec in specs]

@@ -1,0 +1,65 @@
+"""The window's menus; every routine action also has a button or a shortcut."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from doseunits.gui.main_window import MainWindow
+
+
+def build_menus(window: MainWindow) -> None:
+    notes = window.note_actions
+    file_menu = window.menuBar().addMenu("&File")
+    _action(file_menu, "&New order", "Ctrl+N", window.new_order)
+    _action(file_menu, "&Save note as text…", "Ctrl+S", notes.save)
+    _action(file_menu, "&Print note…", "Ctrl+P", notes.print_note)
+    _action(file_menu, "Save note as P&DF…", "Ctrl+Shift+P", notes.save_pdf)
+    file_menu.addSeparator()
+    # Order history and claim audit; their dialogs load on first use.
+    from doseunits.gui.actions.order_history import OrderHistory
+
+    window.order_history = OrderHistory(window)
+    notes.noteSent.connect(window.order_history.order_finished)  # a finished order
+    file_menu.addAction(window.order_history.keep_action)
+    _action(file_menu, "Order &history…", "Ctrl+H", window.order_history.show_dialog)
+
+    def audit_claims() -> None:
+        from PySide6.QtCore import Qt
+
+        from doseunits.gui.dialogs.audit_dialog import AuditDialog
+
+        dialog = AuditDialog(window.catalog, window.payers, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    _action(file_menu, "&Audit claims…", None, audit_claims)
+    file_menu.addSeparator()
+    # Qt's standard Quit keys: Ctrl+Q, none on Windows (a slip there would close an order).
+    _action(file_menu, "&Quit", None if sys.platform == "win32" else "Ctrl+Q", window.close)
+    edit_menu = window.menuBar().addMenu("&Edit")
+    _action(edit_menu, "&Copy note", "Ctrl+Shift+C", notes.copy)
+    help_menu = window.menuBar().addMenu("&Help")
+    _action(help_menu, "&Catalog", None, window.show_catalog)
+    _action(help_menu, "&About DoseUnits", None, window.show_about)
+
+
+def _action(
+    menu: QMenu, text: str, shortcut: str | None,
+    slot: Callable[[], object],
+) -> QAction:  # fmt: skip
+    # By keyword and by property name: QAction(str, parent) builds PySide6's QIcon type,
+    # QKeySequence its own, and setShortcut's overloads Qt's namespace of enums (~35 ms;
+    # see gui/qt_names.py). The meta-object turns "Ctrl+N" into the key sequence.
+    action = QAction(text=text, parent=menu)
+    if shortcut is not None:
+        action.setProperty("shortcut", shortcut)
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action

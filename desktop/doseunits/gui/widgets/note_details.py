@@ -1,0 +1,86 @@
+"""Optional facts for the chart note (DOMAIN.md §7). Patient text is never saved to disk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from doseunits.engine.order import NoteDetails
+
+# objectName, label, accessible name
+TEXT_FIELDS = {
+    "preparer": ("preparerInput", "&Prepared by (initials)", "Preparer initials"),
+    "witness": ("witnessInput", "Waste wi&tnessed by", "Waste witness initials"),
+    "waste_reason": ("wasteReasonInput", "&Reason for waste", "Reason for waste"),
+    "diagnosis_codes": ("diagnosisInput", "Dia&gnosis code(s)", "Diagnosis codes"),
+    "prior_authorization": ("priorAuthInput", "Prior a&uthorization", "Prior authorization"),
+    "site": ("siteInput", "Si&te", "Site name"),
+    "patient": ("patientInput", "Patient (not saved)", "Patient identifier, never saved"),
+}
+
+
+class NoteDetailsForm(QWidget):
+    """Signals: ``changed()`` on any edit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.inputs: dict[str, QLineEdit] = {}
+        for field, (name, label, accessible) in TEXT_FIELDS.items():
+            edit = QLineEdit()
+            edit.setObjectName(name)
+            edit.setAccessibleName(accessible)
+            edit.setMaxLength(200)
+            edit.textChanged.connect(self.changed)
+            caption = QLabel(label)
+            caption.setBuddy(edit)
+            self.inputs[field] = edit
+            layout.addRow(caption, edit)
+        self.inputs["waste_reason"].setPlaceholderText("e.g. remainder of single-dose vial")
+        self.inputs["diagnosis_codes"].setPlaceholderText("e.g. C34.90")
+        self.inputs["patient"].setPlaceholderText("optional; only in the note, never saved")
+        self.biomarker = QCheckBox("Biomarker result on &file")
+        self.biomarker.setObjectName("biomarkerCheck")
+        self.biomarker_text = QLineEdit()
+        self.biomarker_text.setObjectName("biomarkerInput")
+        self.biomarker_text.setAccessibleName("Biomarker result")
+        self.biomarker_text.setPlaceholderText("e.g. PD-L1 SP142")
+        self.biomarker.toggled.connect(self.changed)
+        self.biomarker_text.textChanged.connect(self.changed)
+        row = QHBoxLayout()
+        row.addWidget(self.biomarker)
+        row.addWidget(self.biomarker_text, 1)
+        layout.addRow("Biomarker", row)
+
+    def details(self) -> NoteDetails:
+        from doseunits.engine.order import NoteDetails
+
+        def text(field: str) -> str:
+            return self.inputs[field].text().strip()
+
+        biomarker = ""
+        if self.biomarker.isChecked():
+            biomarker = self.biomarker_text.text().strip() or "yes"
+        return NoteDetails(
+            preparer=text("preparer"),
+            witness=text("witness"),
+            waste_reason=text("waste_reason"),
+            diagnosis_codes=text("diagnosis_codes"),
+            prior_authorization=text("prior_authorization"),
+            biomarker_on_file=biomarker,
+            patient=text("patient"),
+            site=text("site"),
+        )
+
+    def clear_order(self) -> None:
+        """A new order keeps who prepares and where; it drops everything about the patient."""
+        for field, edit in self.inputs.items():
+            if field not in ("preparer", "site"):
+                edit.clear()
+        self.biomarker.setChecked(False)
+        self.biomarker_text.clear()

@@ -1,0 +1,139 @@
+"""What the engine worked out: amounts, claim lines, warnings, the steps and the note."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doseunits.outputs.note import ml
+from doseunits.quantities import fmt
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from doseunits.engine.billing import BillingResult
+
+LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
+AMOUNT_ROWS = ("Administered", "Discarded", "Opened (labeled)")
+
+
+class ResultsPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        amounts = QGroupBox("Amounts")
+        grid = QGridLayout(amounts)
+        for column, title in enumerate(("", "mg", "mL", "billing units"), start=0):
+            heading = QLabel(title)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            grid.addWidget(heading, 0, column)
+        self.amounts: dict[tuple[int, int], QLabel] = {}
+        for row, title in enumerate(AMOUNT_ROWS, start=1):
+            grid.addWidget(QLabel(title), row, 0)
+            for column in (1, 2, 3):
+                label = QLabel("-")
+                label.setObjectName(f"amount_{row}_{column}")
+                self.amounts[(row, column)] = label
+                grid.addWidget(label, row, column)
+        grid.setColumnStretch(4, 1)
+        self.amounts_box = amounts
+
+        lines_box = QGroupBox("Claim lines")
+        lines_layout = QVBoxLayout(lines_box)
+        self.lines = QTableWidget(0, len(LINE_COLUMNS))
+        self.lines.setObjectName("linesTable")
+        self.lines.setAccessibleName("Claim lines")
+        self.lines.setHorizontalHeaderLabels(LINE_COLUMNS)
+        self.lines.verticalHeader().hide()
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        lines_layout.addWidget(self.lines)
+        layout.addWidget(lines_box)
+
+        # One warning a line, in a read-only text box like the note's (not a list widget:
+        # its classes and their enums cost start-up ~3 ms for no gain).
+        self.warnings = QPlainTextEdit()
+        self.warnings.setObjectName("warningsView")
+        self.warnings.setAccessibleName("Warnings")
+        self.warnings.setReadOnly(True)
+        self.warnings.setFixedHeight(self.fontMetrics().height() * 4)
+        self.steps = QLabel()
+        self.steps.setObjectName("stepsView")
+        self.steps.setWordWrap(True)
+        self.steps.setAccessibleName("How the units were worked out")
+        checks = QGroupBox("Warnings and how it was worked out")
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.addWidget(self.warnings)
+        checks_layout.addWidget(self.steps)
+        layout.addWidget(checks)
+
+        note_box = QGroupBox("Note for the chart")
+        note_layout = QVBoxLayout(note_box)
+        self.snippet = QPlainTextEdit()
+        self.snippet.setObjectName("snippetView")
+        self.snippet.setAccessibleName("Documentation note")
+        self.snippet.setReadOnly(True)
+        self.fixed_font = False  # set with the first note: nothing shows it before one
+        note_layout.addWidget(self.snippet)
+        layout.addWidget(note_box, 1)
+
+    def show_result(self, result: BillingResult, snippet: str) -> None:
+        from doseunits.outputs.result_text import discarded_units_text, line_rows
+
+        values = {
+            1: (fmt(result.administered_mg), ml(result.administered_ml), str(result.admin_units)),
+            2: (
+                fmt(result.discarded_mg),
+                ml(result.discarded_ml),
+                discarded_units_text(result),
+            ),
+            3: (fmt(result.labeled_mg), "", result.plan.describe()),
+        }
+        for row, texts in values.items():
+            for column, text in enumerate(texts, start=1):
+                self.amounts[(row, column)].setText(text)
+        self._fill_lines(line_rows(result))
+        self.warnings.setPlainText("\n".join(w.text for w in result.warnings) or "No warnings.")
+        self.steps.setText("\n".join(result.steps))
+        if not self.fixed_font:
+            from PySide6.QtGui import QFontDatabase  # ~1.5 ms of start-up otherwise
+
+            self.snippet.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.fixed_font = True
+        self.snippet.setPlainText(snippet)
+
+    def clear_result(self) -> None:
+        for label in self.amounts.values():
+            label.setText("-")
+        self._fill_lines([])
+        self.warnings.clear()
+        self.steps.clear()
+        self.snippet.clear()
+
+    def _fill_lines(self, rows: Sequence[tuple[str, ...]]) -> None:
+        self.lines.setRowCount(len(rows))
+        for row, texts in enumerate(rows):
+            for column, text in enumerate(texts):
+                self.lines.setItem(row, column, QTableWidgetItem(text))
+        height = sum(self.lines.rowHeight(r) for r in range(len(rows)))
+        self.lines.setFixedHeight(
+            height + self.lines.horizontalHeader().height() + 2 * self.lines.frameWidth() + 2
+            + self.lines.fontMetrics().height()
+        )  # fmt: skip

@@ -1,0 +1,45 @@
+"""The dose-rounding suggestion: shown, with what it saves; applied only on acceptance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    from doseunits.engine.rounding import RoundingSuggestion
+
+
+class RoundingBanner(QFrame):
+    """Signals: ``accepted(object)`` with the RoundingSuggestion the user accepted."""
+
+    accepted = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("roundingBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.text = QLabel()
+        self.text.setObjectName("roundingText")
+        self.text.setWordWrap(True)
+        self.button = QPushButton("Accept &rounded dose")
+        self.button.setObjectName("acceptRoundingButton")
+        self.button.clicked.connect(self._accept)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self.suggestion: RoundingSuggestion | None = None
+        self.hide()
+
+    def show_suggestion(self, suggestion: RoundingSuggestion | None) -> None:
+        self.suggestion = suggestion
+        if suggestion is None:
+            self.hide()
+            return
+        self.text.setText(suggestion.describe())
+        self.setAccessibleDescription(suggestion.describe())
+        self.show()
+
+    def _accept(self) -> None:
+        if self.suggestion is not None:
+            self.accepted.emit(self.suggestion)

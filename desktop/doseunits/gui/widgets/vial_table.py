@@ -1,0 +1,266 @@
+"""The opened vials: one row per presentation with a count, lot and expiry.
+
+Counts follow the least-waste plan until the user edits one; then they stay as
+typed until the least-waste button puts the plan back.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from doseunits.catalog.model import Drug, Presentation
+from doseunits.catalog.ndc import Ndc
+from doseunits.dates import strict_date
+from doseunits.errors import InputError
+from doseunits.gui.widgets.field_message import FieldMessage
+from doseunits.quantities import MAX_VIALS, fmt
+
+TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from doseunits.engine.order import VialDetails
+    from doseunits.engine.plan import VialCount, VialPlan
+
+COLUMNS = ("Vial", "NDC", "Count", "Lot", "Expiry")
+COUNT, LOT, EXPIRY = 2, 3, 4
+UNVERIFIED = " \N{DAGGER}"
+
+
+class VialPanel(QWidget):
+    """Signals: ``changed()`` when a count, lot or expiry is edited."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("vialTable")
+        self.table.setAccessibleName("Opened vials")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        expiry = self.table.horizontalHeaderItem(EXPIRY)
+        if expiry is not None:
+            expiry.setToolTip("Expiry date, written YYYY-MM-DD")
+        self.table.setToolTip("SDV: single-dose vial; MDV: multiple-dose vial")
+        self.table.verticalHeader().hide()
+        for policy in ("horizontalScrollBarPolicy", "verticalScrollBarPolicy"):
+            self.table.setProperty(policy, "ScrollBarAlwaysOff")  # see gui/qt_names.py
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Every input of a row is its own widget with an accessible name (count, lot,
+        # expiry); the table's own cells only show the vial and its NDC.
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.least_waste_button = QPushButton("&Least-waste plan")
+        self.least_waste_button.setObjectName("leastWasteButton")
+        self.least_waste_button.setToolTip("Put the counts back to the least-waste plan")
+        self.least_waste_button.clicked.connect(self.follow_plan)
+        self._size_columns()
+        self.unverified_note = QLabel(
+            f"{UNVERIFIED} NDC not verified against a label; see Help > Catalog for its source."
+        )
+        self.unverified_note.setWordWrap(True)
+        self.unverified_note.hide()
+        self.message = FieldMessage("vialTableMessage")
+        self.scan = QLineEdit()
+        self.scan.setObjectName("scanInput")
+        self.scan.setAccessibleName("Vial barcode scan")
+        self.scan.setPlaceholderText("Scan a vial here (or anywhere in the window)")
+        self.scan_message = FieldMessage("scanMessage")
+        scan_row = QHBoxLayout()
+        scan_label = QLabel("Sc&an")
+        scan_label.setBuddy(self.scan)
+        scan_row.addWidget(scan_label)
+        scan_row.addWidget(self.scan, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.least_waste_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(scan_row)
+        layout.addWidget(self.scan_message)
+        layout.addWidget(self.table)
+        layout.addWidget(self.unverified_note)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.edited = False
+        self._presentations: list[Presentation] = []
+        self._spins: list[QSpinBox] = []
+        self.lot_inputs: list[QLineEdit] = []
+        self.expiry_inputs: list[QLineEdit] = []
+        self._filling = False
+
+    def set_drug(self, drug: Drug | None) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and self.table.isAncestorOf(focus):
+            self.table.setFocus()  # its cell inputs are about to be replaced
+        self._filling = True
+        self._presentations = list(drug.presentations) if drug else []
+        self._spins, self.lot_inputs, self.expiry_inputs = [], [], []
+        self.table.setRowCount(len(self._presentations))
+        for row, presentation in enumerate(self._presentations):
+            label = f"{fmt(presentation.strength_mg)} mg / {fmt(presentation.volume_ml)} mL, " + (
+                "SDV" if presentation.single_dose else "MDV"
+            )
+            ndc = str(presentation.ndc) + ("" if presentation.verified else UNVERIFIED)
+            self.table.setItem(row, 0, _shown(label, presentation.source))
+            self.table.setItem(row, 1, _shown(ndc, presentation.source))
+            spin = QSpinBox()
+            spin.setRange(0, MAX_VIALS)
+            spin.setObjectName(f"vialCount_{presentation.ndc.eleven}")
+            spin.setAccessibleName(f"Count of {presentation.label}, NDC {presentation.ndc}")
+            spin.valueChanged.connect(self._count_edited)
+            self.table.setCellWidget(row, COUNT, spin)
+            self._spins.append(spin)
+            eleven, what = presentation.ndc.eleven, f"{presentation.label}, NDC {presentation.ndc}"
+            lot = self._detail_input(f"vialLot_{eleven}", f"Lot of {what}", "")
+            expiry = self._detail_input(f"vialExpiry_{eleven}", f"Expiry of {what}", "YYYY-MM-DD")
+            self.table.setCellWidget(row, LOT, lot)
+            expiry.editingFinished.connect(self._detail_edited)  # half-typed, then left: flag it
+            self.table.setCellWidget(row, EXPIRY, expiry)
+            self.lot_inputs.append(lot)
+            self.expiry_inputs.append(expiry)
+        self._filling = False
+        self.edited = False
+        for row, spin in enumerate(self._spins):
+            self.table.setRowHeight(row, spin.sizeHint().height() + 2)
+        self.table.setFixedHeight(self._table_height())
+        unverified = [p for p in self._presentations if not p.verified]
+        self.unverified_note.setVisible(bool(unverified))
+
+    def _size_columns(self) -> None:
+        """Widths from the font, not the data, so the panel keeps one width for every drug."""
+        advance = self.fontMetrics().horizontalAdvance
+        samples = ("1600 mg / 13.4 mL, SDV", "50242-0051-21" + UNVERIFIED, "0000", "AB12345C",
+                   "2027-01-31")  # fmt: skip
+        widths = [advance(sample) + 18 for sample in samples]
+        widths[COUNT] += 24  # the spin box arrows
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
+        self.table.setMinimumWidth(sum(widths) + 2 * self.table.frameWidth())
+
+    def _table_height(self) -> int:
+        rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+        header = self.table.horizontalHeader().sizeHint().height()
+        return rows + header + 2 * self.table.frameWidth()
+
+    def show_plan(self, plan: VialPlan | None) -> None:
+        """Show the engine's plan in the counts, unless the user has typed their own."""
+        if self.edited:
+            return
+        counts = {v.presentation: v.count for v in plan.vials} if plan else {}
+        self._filling = True
+        for presentation, spin in zip(self._presentations, self._spins, strict=True):
+            spin.setValue(counts.get(presentation, 0))
+        self._filling = False
+
+    def follow_plan(self) -> None:
+        self.edited = False
+        self.changed.emit()
+
+    def set_count(self, ndc: Ndc, count: int) -> None:
+        """As if typed (used by tests and, later, by barcode scans)."""
+        for presentation, spin in zip(self._presentations, self._spins, strict=True):
+            if presentation.ndc == ndc:
+                spin.setValue(count)
+
+    def add_scanned(self, ndc: Ndc, lot: str, expiry: dt.date | None) -> None:
+        """One scanned vial: counts become as-opened, lot and expiry go on its row."""
+        row = next(i for i, p in enumerate(self._presentations) if p.ndc == ndc)
+        self._filling = True
+        if not self.edited:  # the first scan replaces the proposed plan with real vials
+            for spin in self._spins:
+                spin.setValue(0)
+        self._spins[row].setValue(self._spins[row].value() + 1)
+        lots = [t for t in self.lot_inputs[row].text().strip().split(", ") if t]
+        if lot and lot not in lots:
+            lots.append(lot)
+        self.lot_inputs[row].setText(", ".join(lots))
+        known = self.expiry_inputs[row].text().strip()
+        if expiry and (not known or expiry.isoformat() < known):
+            self.expiry_inputs[row].setText(expiry.isoformat())  # the earliest expiry counts
+        self._filling = False
+        self.edited = True
+        self.changed.emit()
+
+    def counts(self) -> tuple[VialCount, ...] | None:
+        """The typed counts, or None while they follow the plan."""
+        from doseunits.engine.plan import VialCount
+
+        if not self.edited:
+            return None
+        return tuple(
+            VialCount(p, s.value()) for p, s in zip(self._presentations, self._spins, strict=True)
+        )
+
+    def details(self) -> dict[Ndc, VialDetails]:
+        from doseunits.engine.order import VialDetails
+
+        found = {}
+        for row, presentation in enumerate(self._presentations):
+            lot = self.lot_inputs[row].text().strip()
+            expiry_input = self.expiry_inputs[row]
+            expiry_text = expiry_input.text().strip()
+            expiry = None
+            if len(expiry_text) < len("YYYY-MM-DD") and expiry_input.hasFocus():
+                expiry_text = ""  # still being typed: no expiry yet, and no error until it's left
+            if expiry_text:
+                try:
+                    expiry = strict_date(expiry_text)
+                except ValueError:
+                    raise InputError(
+                        f"The expiry of NDC {presentation.ndc} must be a date written "
+                        f"YYYY-MM-DD (got {expiry_text!r}).",
+                        "vials",
+                    ) from None
+            if lot or expiry:
+                found[presentation.ndc] = VialDetails(lot, expiry)
+        return found
+
+    def clear(self) -> None:
+        self.edited = False
+        self._filling = True
+        for spin in self._spins:
+            spin.setValue(0)
+        for line in (*self.lot_inputs, *self.expiry_inputs):
+            line.clear()
+        self._filling = False
+
+    def _detail_input(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
+        line = QLineEdit()
+        line.setObjectName(name)
+        line.setAccessibleName(accessible)
+        line.setPlaceholderText(placeholder)
+        line.setFrame(False)  # the table draws the grid
+        line.textChanged.connect(self._detail_edited)
+        return line
+
+    def _count_edited(self) -> None:
+        if not self._filling:
+            self.edited = True
+            self.changed.emit()
+
+    def _detail_edited(self) -> None:
+        if not self._filling:
+            self.changed.emit()
+
+
+def _shown(text: str, source: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setToolTip(f"Source: {source}")
+    return item

@@ -1,0 +1,129 @@
+"""The chart note: a plain-text template a site can replace, filled from a result."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from string import Template
+from typing import TYPE_CHECKING
+
+from doseunits import __version__
+from doseunits.errors import TemplateError
+from doseunits.quantities import fmt, fmt_places
+
+if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
+    from doseunits.engine.billing import BillingResult, ClaimLine
+    from doseunits.engine.order import NoteDetails
+
+
+def render_note(result: BillingResult, template: Template) -> str:
+    """Fill the template; an unknown ``$name`` in a site template is a clear error."""
+    values = note_fields(result)
+    try:
+        text = template.substitute(values)
+    except KeyError as error:
+        known = ", ".join(f"${name}" for name in sorted(values))
+        raise TemplateError(
+            f"The note template uses ${error.args[0]}, which DoseUnits doesn't fill; use {known}."
+        ) from None
+    except ValueError as error:
+        raise TemplateError(f"The note template has a bad placeholder: {error}.") from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def note_fields(result: BillingResult) -> dict[str, str]:
+    drug = result.drug
+    return {
+        "drug": drug.name,
+        "hcpcs": drug.hcpcs,
+        "descriptor": drug.descriptor + ("" if drug.verified else " (unverified)"),
+        "billing_unit": fmt(drug.billing_unit_mg),
+        "date_of_service": result.order.date_of_service.isoformat(),
+        "payer": result.order.payer.name
+        + (" (340B-acquired)" if result.order.acquired_340b else ""),
+        "dose_basis": result.dose_basis,
+        "ordered_mg": fmt(result.ordered_mg),
+        "administered_mg": fmt(result.administered_mg),
+        "administered_ml": ml(result.administered_ml),
+        "discarded_mg": fmt(result.discarded_mg),
+        "discarded_ml": ml(result.discarded_ml),
+        "labeled_mg": fmt(result.labeled_mg),
+        "vials": "\n".join(_vial_lines(result)),
+        "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
+        "warnings": _warnings_block(result),
+        "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
+        "version": __version__,
+        # The billed drug's own entry: the facts this note used, not the newest of others.
+        "catalog_date": result.drug.reviewed.isoformat() if result.drug.reviewed else "(unknown)",
+    }
+
+
+def ml(volume: Decimal) -> str:
+    """Volumes in the note: to 0.01 mL, which is what a syringe is read to."""
+    return fmt_places(volume, 2)
+
+
+def line_text(line: ClaimLine) -> str:
+    """``J9022-JW x 15 units; NDC 50242-0917-01 2.5 mL (N450242091701 ML2.5)``."""
+    code = "-".join((line.hcpcs, *line.modifiers))
+    ndcs = "; ".join(f"NDC {q.ndc} {q.quantity_text} mL ({q.n4})" for q in line.ndcs)
+    return f"{code} x {line.units} units" + (f"; {ndcs}" if ndcs else "")
+
+
+def _vial_lines(result: BillingResult) -> list[str]:
+    details = result.order.details.vials
+    lines = []
+    for use in result.uses:
+        p = use.presentation
+        known = details.get(p.ndc)
+        extra = ""
+        if known and known.lot:
+            extra += f", lot {known.lot}"
+        if known and known.expiry:
+            extra += f", exp {known.expiry.isoformat()}"
+        left = "discarded" if p.single_dose else "kept in the multi-dose vial"
+        unverified = "" if p.verified else " (NDC unverified)"
+        lines.append(
+            f"- {use.count} x {p.label}, NDC {p.ndc}{unverified}{extra}: administered "
+            f"{fmt(use.administered_mg)} mg ({ml(use.administered_ml)} mL), {left} "
+            f"{fmt(use.left_mg)} mg ({ml(use.left_ml)} mL)"
+        )
+    return lines
+
+
+def _warnings_block(result: BillingResult) -> str:
+    if not result.warnings:
+        return "Warnings: none."
+    return "Warnings:\n" + "\n".join(f"- {w.text}" for w in result.warnings)
+
+
+#: How the note starts a line: the history finds them by these (gui/order_history.py,
+#: core/history.py), so the words live here once.
+ROUNDED_FROM = "Dose rounded from"
+PRIOR_AUTH_LABEL = "Prior authorization"
+
+
+def _rounding_lines(result: BillingResult) -> list[str]:
+    order = result.order
+    if order.rounded_from_mg is None:
+        return []
+    within = f" (within {fmt(order.rounding_percent)}%)" if order.rounding_percent else ""
+    basis = f" (ordered as {order.rounded_from_basis})" if order.rounded_from_basis else ""
+    return [
+        f"{ROUNDED_FROM} {fmt(order.rounded_from_mg)} mg{basis} to {fmt(result.ordered_mg)} mg "
+        f"per site policy{within}; prescriber approval is required by policy."
+    ]
+
+
+def _detail_lines(details: NoteDetails) -> list[str]:
+    labeled = [
+        ("Patient", details.patient),
+        ("Diagnosis code(s)", details.diagnosis_codes),
+        (PRIOR_AUTH_LABEL, details.prior_authorization),
+        ("Biomarker result on file", details.biomarker_on_file),
+        ("Reason for waste", details.waste_reason),
+        ("Prepared by", details.preparer),
+        ("Waste witnessed by", details.witness),
+        ("Site", details.site),
+    ]
+    return [f"{label}: {value.strip()}" for label, value in labeled if value.strip()]

@@ -1,0 +1,164 @@
+"""A result as plain data (for --json and the packaged self-test) and as aligned text."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from doseunits.outputs.note import ml
+from doseunits.quantities import fmt
+
+if TYPE_CHECKING:
+    from doseunits.engine.billing import BillingResult, ClaimLine
+
+
+def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
+    """Amounts are strings so that JSON keeps them exact; units are integers."""
+    drug = result.drug
+    return {
+        "drug": {
+            "id": drug.id,
+            "name": drug.name,
+            "hcpcs": drug.hcpcs,
+            "descriptor": drug.descriptor,
+            "billing_unit_mg": fmt(drug.billing_unit_mg),
+            "verified": drug.verified,
+        },
+        "date_of_service": result.order.date_of_service.isoformat(),
+        "dose_basis": result.dose_basis,
+        "ordered_mg": fmt(result.ordered_mg),
+        "administered_mg": fmt(result.administered_mg),
+        "discarded_mg": fmt(result.discarded_mg),
+        "labeled_mg": fmt(result.labeled_mg),
+        "kept_in_multi_dose_mg": fmt(result.kept_mg),
+        "draw_ml": ml(result.draw_ml),
+        "administered_ml": ml(result.administered_ml),
+        "discarded_ml": ml(result.discarded_ml),
+        "administered_units": result.admin_units,
+        "jw_units": result.jw_billed_units,  # on the JW line
+        "discarded_units": result.jw_units,  # rule 2, whether or not the payer pays for them
+        "vials_from": "least-waste plan" if result.plan_proposed else "as opened",
+        "vials": [
+            {
+                "ndc": str(use.presentation.ndc),
+                "strength_mg": fmt(use.presentation.strength_mg),
+                "volume_ml": fmt(use.presentation.volume_ml),
+                "container": use.presentation.container,
+                "count": use.count,
+                "verified": use.presentation.verified,
+                "administered_mg": fmt(use.administered_mg),
+                "left_mg": fmt(use.left_mg),
+            }
+            for use in result.uses
+        ],
+        "least_waste_plan": [
+            {
+                "ndc": str(v.presentation.ndc),
+                "strength_mg": fmt(v.presentation.strength_mg),
+                "count": v.count,
+            }
+            for v in result.least_waste.vials
+        ],
+        "lines": [_line(line) for line in result.lines],
+        "warnings": [w.text for w in result.warnings],
+        "steps": list(result.steps),
+        "snippet": snippet,
+    }
+
+
+def _line(line: ClaimLine) -> dict[str, Any]:
+    """``ndc``/``ndc_quantity``/``n4`` name the line's first NDC; ``ndcs`` lists them all."""
+    first = line.ndcs[0] if line.ndcs else None
+    return {
+        "kind": line.kind,
+        "hcpcs": line.hcpcs,
+        "modifiers": list(line.modifiers),
+        "units": line.units,
+        "ndc": str(first.ndc) if first else None,
+        "ndc_quantity": first.quantity_text if first else None,
+        "ndc_unit": first.unit if first else None,
+        "n4": first.n4 if first else None,
+        "ndcs": [
+            {
+                "ndc": str(q.ndc),
+                "ndc_11": q.ndc.eleven,
+                "quantity": q.quantity_text,
+                "unit": q.unit,
+                "n4": q.n4,
+            }
+            for q in line.ndcs
+        ],
+    }
+
+
+def line_rows(result: BillingResult) -> list[tuple[str, str, str, str, str, str]]:
+    """The claim lines as a table: a row per NDC, the HCPCS, modifiers and units on the
+    first row of each line (the command line's text and the window's table).
+    """
+    rows = []
+    for line in result.lines:
+        head = (line.hcpcs, " ".join(line.modifiers), str(line.units))
+        if not line.ndcs:  # never dropped from the table, even without an NDC quantity
+            rows.append((*head, "", "", ""))
+        for index, quantity in enumerate(line.ndcs):
+            rows.append((
+                *(head if index == 0 else ("", "", "")),
+                str(quantity.ndc),
+                f"{quantity.quantity_text} {quantity.unit}",
+                quantity.n4,
+            ))  # fmt: skip
+    return rows
+
+
+def discarded_units_text(result: BillingResult) -> str:
+    """The discarded units as billed: "15 units (JW)", "0 billable (JZ)", or not billable."""
+    if result.jw_billed_units:
+        return f"{result.jw_billed_units} units (JW)"
+    if result.jw_units:
+        return f"{result.jw_units} units, not billable for {result.order.payer.name}"
+    return "0 billable (JZ)" if result.jz else "0 billable"
+
+
+def as_text(result: BillingResult, snippet: str) -> str:
+    drug = result.drug
+    unverified = "" if drug.verified else "  [code unverified]"
+    jw = discarded_units_text(result)
+    rows = [
+        f"{drug.name}  {drug.hcpcs}  {drug.descriptor}{unverified}",
+        "",
+        _pair("Date of service", result.order.date_of_service.isoformat()),
+        _pair("Ordered", f"{fmt(result.ordered_mg)} mg  ({result.dose_basis})"),
+        _pair(
+            "Vials",
+            f"{result.plan.describe()} = {fmt(result.labeled_mg)} mg labeled"
+            + ("  [least-waste plan]" if result.plan_proposed else ""),
+        ),
+        _pair("Draw", f"{ml(result.draw_ml)} mL"),
+        _pair(
+            "Administered",
+            f"{fmt(result.administered_mg)} mg  {ml(result.administered_ml)} mL"
+            f"  {result.admin_units} units",
+        ),
+        _pair("Discarded", f"{fmt(result.discarded_mg)} mg  {ml(result.discarded_ml)} mL  {jw}"),
+    ]
+    if result.kept_mg:
+        rows.append(_pair("Kept (multi-dose)", f"{fmt(result.kept_mg)} mg"))
+    table = [("HCPCS", "Mod", "Units", "NDC", "NDC qty", "N4"), *line_rows(result)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    rows += ["", "Claim lines"]
+    rows += [
+        "  "
+        + "  ".join(
+            c.rjust(w) if i == 2 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in table
+    ]
+    if result.warnings:
+        rows += ["", "Warnings"] + [f"  ! {w.text}" for w in result.warnings]
+    rows += ["", "How it was worked out"] + [f"  {step}" for step in result.steps]
+    rows += ["", "Note for the chart", "", snippet.rstrip()]
+    return "\n".join(rows) + "\n"
+
+
+def _pair(label: str, value: str) -> str:
+    return f"{label:<18}{value}"
