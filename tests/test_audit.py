@@ -50,7 +50,7 @@ ROWS = [
      "JZ billed for a date of service before 2023-01-01, when JZ did not exist yet",
      "168", "", "0"),
     ("2022-12-31,atezolizumab,1680,840x2,168,,", "ok", "", "168", "", "0"),
-    # JZ was optional from 2023-01-01 and required from 2023-07-01 (DOMAIN.md §3.5).
+    # JZ was optional from 2023-01-01 and required from 2023-07-01 (docs/billing-rules.md §3.5).
     ("2023-06-30,atezolizumab,1680,840x2,168,,0", "ok", "", "168", "JZ", "0"),
     ("2023-01-01,atezolizumab,1680,840x2,168,JZ,0", "ok", "", "168", "JZ", "0"),
     ("2023-07-01,atezolizumab,1680,840x2,168,,0", "mismatch",
@@ -73,7 +73,7 @@ ROWS = [
      "84 JW units are waste beyond the least-waste vials for 1050 mg (1200 mg labeled "
      "single-dose); payers may deny them (if more was ordered than given, add ordered_mg)",
      "105", "", "99"),
-    # DOMAIN.md §3.7 (CGS): 300 mg is three 100 mg vials, not one 400 mg vial.
+    # docs/billing-rules.md §3.7 (CGS): 300 mg is three 100 mg vials, not one 400 mg vial.
     ("2026-03-01,bevacizumab,300,400x1,30,,10", "mismatch",
      "10 JW units are waste beyond the least-waste vials for 300 mg (300 mg labeled "
      "single-dose)", "30", "", "10"),

@@ -213,8 +213,8 @@ def test_a_powder_on_a_payer_requiring_ndcs_is_told_to_check_the_ndc_unit(
 
 
 def test_settings_where_jw_and_jz_do_not_apply(catalog: Catalog) -> None:
-    """DOMAIN.md §3.8 (RHC, FQHC, inpatient): no JW line and no JZ, the waste still in the
-    note; the audit expects the same."""
+    """docs/billing-rules.md §3.8 (RHC, FQHC, inpatient): no JW line and no JZ, the waste
+    still in the note; the audit expects the same."""
     from doseunits.app.site import load_template
     from doseunits.audit.auditor import Auditor
     from doseunits.outputs.note import render_note

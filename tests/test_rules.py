@@ -1,4 +1,4 @@
-"""Rules 1-7 of DOMAIN.md §3: the sources' worked examples and examples derived from them."""
+"""Rules 1-7 of docs/billing-rules.md §3: the sources' worked examples and ones drawn from them."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def summary(result: BillingResult) -> list[tuple[tuple[str, ...], int]]:
     return [(line.modifiers, line.units) for line in result.lines]
 
 
-# DOMAIN.md §3, the sources' table.
+# docs/billing-rules.md §3, the sources' table.
 @pytest.mark.parametrize(
     ("source", "unit", "vials", "administered", "expected"),
     [

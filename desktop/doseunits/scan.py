@@ -1,4 +1,4 @@
-"""Vial barcode scans: a GS1 element string (DOMAIN.md §6) to NDC, lot, expiry, serial.
+"""Vial barcode scans: a GS1 element string (docs/billing-rules.md §6) to NDC, lot, expiry, serial.
 
 ``biip`` does the GS1 parsing. The GTIN-14 of a US drug is ``indicator + "03" +
 NDC10 + check digit``; a 10-digit NDC's 4-4-2 / 5-3-2 / 5-4-1 split is only known from the

@@ -1,7 +1,7 @@
 """The batch claim audit: billed units and JW/JZ checked against the rules, row by row.
 
 Each input row is one billed drug (administered line and, when billed, its JW line).
-The report repeats the row and adds what the rules of DOMAIN.md §3 expect, a status
+The report repeats the row and adds what the rules of docs/billing-rules.md §3 expect, a status
 (``ok``, ``mismatch``, ``error``) and a reason a biller can act on. A bad row becomes an
 ``error`` row; the run never stops on one. Rows are streamed: memory does not grow with
 the file. The lean path reuses ``doseunits.engine.rules`` directly (``billing.compute`` is
@@ -131,8 +131,8 @@ class Auditor:
 
     def least_single_dose_mg(self, drug: Drug, dose_mg: Decimal) -> Decimal | None:
         """The single-dose labeled amount of the least-waste vials for ``dose_mg``
-        (DOMAIN.md §3.7), as ``billing.compute`` compares; None when it can't be worked out
-        quickly (then the check is left out, as the window says for such doses)."""
+        (docs/billing-rules.md §3.7), as ``billing.compute`` compares; None when it can't be
+        worked out quickly (then the check is left out, as the window says for such doses)."""
         if drug not in self._labeled_amounts:
             single = all(p.single_dose for p in drug.presentations)
             strengths = [p.strength_mg for p in drug.presentations]

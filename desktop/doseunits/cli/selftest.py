@@ -17,7 +17,7 @@ from doseunits.engine.billing import compute
 from doseunits.engine.order import DoseOrder
 from doseunits.outputs.note import render_note
 
-# (drug, dose mg, expected (modifiers, units) per line): DOMAIN.md's own examples.
+# (drug, dose mg, expected (modifiers, units) per line): docs/billing-rules.md §3's examples.
 KNOWN_ORDERS = (
     ("atezolizumab", "1050", [((), 105), (("JW",), 15)]),
     ("atezolizumab", "1680", [(("JZ",), 168)]),

@@ -212,7 +212,7 @@ def ordered_dose(order: DoseOrder) -> tuple[Decimal, str]:
 
 
 def compute(order: DoseOrder) -> BillingResult:
-    """Apply DOMAIN.md §3 rules 1-7 to one order."""
+    """Apply docs/billing-rules.md §3 rules 1-7 to one order."""
     drug = order.drug
     unit = drug.billing_unit_mg
     ordered_mg, basis = ordered_dose(order)

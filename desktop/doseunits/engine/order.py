@@ -22,7 +22,7 @@ class VialDetails:
 
 @dataclass(frozen=True)
 class NoteDetails:
-    """Optional facts for the chart note (DOMAIN.md §7); nothing here is required."""
+    """Optional facts for the chart note (docs/billing-rules.md §7); nothing here is required."""
 
     preparer: str = ""
     witness: str = ""

@@ -1,7 +1,7 @@
 """Dose rounding to whole vials (HOPA: within 10% of the ordered dose), as a suggestion.
 
 A site turns it on with a threshold; the app suggests the nearest whole-vial dose and
-the waste it saves, and applies it only when the user accepts (DOMAIN.md §5).
+the waste it saves, and applies it only when the user accepts (docs/billing-rules.md §5).
 """
 
 from __future__ import annotations

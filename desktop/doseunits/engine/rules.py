@@ -1,4 +1,4 @@
-"""The Medicare Part B rules of DOMAIN.md §3, one small function each."""
+"""The Medicare Part B rules of docs/billing-rules.md §3, one small function each."""
 
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ class Payer:
         return rules_say_jz and self.jz_required
 
 
-#: The rules of DOMAIN.md §3 exactly, for an order that names no payer.
+#: The rules of docs/billing-rules.md §3 exactly, for an order that names no payer.
 MEDICARE_RULES = Payer(
     id=DEFAULT_PAYER, name="Medicare Part B", jw_billable=True, jz_required=True,
     line_per_ndc=False, ndc_required=False, modifier_340b="TB", source="CMS JW/JZ policy",

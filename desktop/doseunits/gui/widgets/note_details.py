@@ -1,4 +1,4 @@
-"""Optional facts for the chart note (DOMAIN.md §7). Patient text is never saved to disk."""
+"""Optional facts for the chart note (docs/billing-rules.md §7); patient text is never saved."""
 
 from __future__ import annotations
 
