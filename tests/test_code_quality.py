@@ -1,4 +1,5 @@
-"""ruff (lint and format) and mypy run as part of the test suite, so one command checks all."""
+"""ruff (lint and format), mypy and the import contracts (lint-imports) run as part of the
+test suite, so one command checks all."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def tool(name: str) -> str:
 
 @pytest.mark.parametrize(
     "command",
-    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]],
-    ids=["ruff-check", "ruff-format", "mypy"],
+    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"], ["lint-imports"]],
+    ids=["ruff-check", "ruff-format", "mypy", "import-contracts"],
 )
 def test_code_quality(command: list[str]) -> None:
     done = subprocess.run(

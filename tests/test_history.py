@@ -48,8 +48,7 @@ def file_bytes(path: Path) -> bytes:
 
 
 def test_in_the_data_folder_with_wal(catalog: Catalog, template: Template) -> None:
-    store = HistoryStore()
-    assert store.path == data_dir() / FILE_NAME
+    store = HistoryStore(data_dir() / FILE_NAME)
     store.record(atezolizumab(catalog), template)
     mode = sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"

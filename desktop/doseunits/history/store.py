@@ -22,7 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
-from doseunits.app.folders import data_dir
 from doseunits.engine.billing import BillingResult
 from doseunits.errors import DoseUnitsError
 from doseunits.history.records import (
@@ -77,8 +76,8 @@ class HistoryError(DoseUnitsError):
 class HistoryStore:
     """The history file, open. ``notice`` says, once, that a damaged file was moved aside."""
 
-    def __init__(self, path: Path | None = None, store_patient_identifier: bool = False) -> None:
-        self.path = path or data_dir() / FILE_NAME
+    def __init__(self, path: Path, store_patient_identifier: bool = False) -> None:
+        self.path = path  # the window's is the data folder's FILE_NAME
         self.store_patient_identifier = store_patient_identifier
         self.notice = ""
         try:

@@ -73,11 +73,13 @@ class OrderHistory(QObject):
         """The history, opened on first use; None (and a message) when it can't be used."""
         if self._store is not None:
             return self._store
-        from doseunits.history.store import HistoryStore
+        from doseunits.app.folders import data_dir
+        from doseunits.history.store import FILE_NAME, HistoryStore
 
         try:
             store = HistoryStore(
-                store_patient_identifier=setting_flag(self.settings, STORE_PATIENT)
+                data_dir() / FILE_NAME,
+                store_patient_identifier=setting_flag(self.settings, STORE_PATIENT),
             )
             days = setting_days(self.settings)
             if days:
