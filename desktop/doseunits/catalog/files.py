@@ -44,13 +44,13 @@ def _load_file(path: Path) -> list[Drug]:
     tables = document.get("drug")
     if not isinstance(tables, list) or not tables:
         raise CatalogError(f"Catalog file {path} has no [[drug]] tables.")
-    drugs: list[Drug] = []
+    drugs: dict[str, Drug] = {}  # by id: a set-like check keeps a large file linear
     for index, table in enumerate(tables, start=1):
         drug = DrugReader(path, index, table).drug()
-        if any(d.id == drug.id for d in drugs):
+        if drug.id in drugs:
             raise CatalogError(f"Catalog file {path}: drug {drug.id!r} appears twice.")
-        drugs.append(drug)
-    return drugs
+        drugs[drug.id] = drug
+    return list(drugs.values())
 
 
 class DrugReader:
@@ -160,12 +160,14 @@ class DrugReader:
 
 
 def _check_unique_ndcs(drugs: Iterable[Drug]) -> None:
+    """One pass over every presentation: an NDC seen before, in this drug or another, fails."""
     seen: dict[Ndc, str] = {}
     for drug in drugs:
         for presentation in drug.presentations:
-            other = seen.setdefault(presentation.ndc, drug.id)
-            if other != drug.id or sum(p.ndc == presentation.ndc for p in drug.presentations) > 1:
+            other = seen.get(presentation.ndc)
+            if other is not None:  # in an earlier drug, or earlier in this one
                 raise CatalogError(
                     f"Catalog file {drug.origin}, drug {drug.id!r}, key 'presentation.ndc': "
                     f"NDC {presentation.ndc} is listed more than once (also in {other!r})."
                 )
+            seen[presentation.ndc] = drug.id
