@@ -1,4 +1,5 @@
-"""Catalog speed: loading a large site catalog. Run once each as tests; timed with:
+"""Catalog speed: loading a large site catalog, importing CMS's files. Run once each as
+tests; timed with:
 
     .venv/bin/python -m pytest tests/test_benchmarks_catalog.py --benchmark-enable
 
@@ -13,7 +14,9 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from doseunits.catalog.files import load_catalog
+from doseunits.catalog.importers.files import read_crosswalk, read_payment_limits
 from test_catalog_large import synthetic_catalog
+from test_cms_import import CROSSWALK, PAYMENT_LIMITS
 
 
 @pytest.fixture(scope="module")
@@ -27,3 +30,14 @@ def test_bench_load_a_10000_drug_catalog(
     catalog = benchmark.pedantic(load_catalog, ([ten_thousand_drugs],), rounds=3)
     assert len(catalog.drugs) == 10_000
     assert sum(len(d.presentations) for d in catalog.drugs) == 20_000
+
+
+def test_bench_import_the_real_crosswalk_and_payment_limits(benchmark: BenchmarkFixture) -> None:
+    """CMS's October 2025 files from disk to records (the issue's target: at most 2 s)."""
+
+    def import_both() -> tuple[int, int]:
+        return len(read_crosswalk(CROSSWALK).records), len(
+            read_payment_limits(PAYMENT_LIMITS).records
+        )
+
+    assert benchmark.pedantic(import_both, rounds=5) == (6101, 977)
