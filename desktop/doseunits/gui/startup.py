@@ -24,12 +24,13 @@ The order, which is the order of ``start()``:
    ~90 Python enums at once (126 M): properties are set by name (gui/qt_fast.py), and
    QPainter (three more enums) waits for the first vials to draw.
 6. The window is shown. Once its first frame is painted (gui/first_frame.py), the work
-   it did not need runs, in this order (``after_first_frame`` and ``start``):
-   the application-wide scan catcher is installed (a Python filter on every event
-   made the first paint ~90 ms slower); the engine's modules load, and Qt's enums are
-   built, before anyone can type a dose (49 M; ``load_after_first_frame``); the
-   garbage collector comes back on with start-up's objects frozen out of it; the
-   window icon is set (``QIcon``, ~4 ms).
+   it did not need runs, in this order (``after_first_frame``, then ``start``'s own):
+   the start-up benchmark's report, which ends the process there; the
+   application-wide scan catcher is installed (a Python filter on every event made
+   the first paint ~90 ms slower); the garbage collector comes back on with
+   start-up's objects frozen out of it; the window icon is set (``QIcon``, ~4 ms);
+   then, posted, the engine's modules load and Qt's enums are built, before anyone
+   can type a dose (49 M; ``load_after_first_frame``).
 
 Loaded on first use instead: ``biip`` (150 ms, 18 MiB) with the first scan, the
 drug picker's completer with the first typed letter, dialogs when opened.
