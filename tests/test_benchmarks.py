@@ -2,7 +2,7 @@
 
     .venv/bin/python -m pytest tests/test_benchmarks.py --benchmark-enable
 
-The README reports the medians; no test here asserts a time (machines are shared).
+docs/PERFORMANCE.md reports the medians; no test here asserts a time (machines are shared).
 """
 
 from __future__ import annotations

@@ -131,9 +131,9 @@ def run(argv: Sequence[str]) -> int:
         what = f"unexpected error, a bug to report: {type(error).__name__}: {error}"
         print(f"doseunits: {_sentence(what)}", file=sys.stderr)
         return EXIT_BUG
-    from doseunits.gui.app import run_app
+    from doseunits.gui.startup import start
 
-    return run_app()
+    return start()
 
 
 def _calc(args: argparse.Namespace) -> int:

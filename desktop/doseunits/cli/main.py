@@ -7,7 +7,6 @@ Opening the window builds no argument parser: argparse and its translations cost
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Sequence
 
@@ -22,13 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from doseunits.cli.commands import run
 
         return run(args)
-    # Opening the window: ~50 garbage collections ran during start-up (~27 ms) over
-    # objects that all live on; the window turns collection back on after its first
-    # frame (gui.app), with what start-up made frozen out of later collections.
-    gc.disable()
-    from doseunits.gui.app import run_app
+    from doseunits.gui.startup import start  # the order of the window's start is there
 
-    return run_app()
+    return start()
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""Starting the window: the application, settings, logging and the exception hook."""
+"""The window's parts: the application, settings, logging and the exception hook.
+
+The order they start in, and what waits for the first frame, is gui/startup.py.
+"""
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
 import sys
 from types import TracebackType
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from doseunits.app.folders import APP_NAME, config_dir, data_dir, site_catalog_files
 from doseunits.app.resources import resource
 from doseunits.app.site import load_default_catalog, load_default_payers, load_template
-from doseunits.gui.first_frame import FirstFrame
+from doseunits.gui import startup
 from doseunits.gui.main_window import MainWindow
 
 log = logging.getLogger("doseunits")
@@ -24,11 +25,7 @@ def application() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    # Qt splits large fills among a pool of threads. For this window's small fills the
-    # hand-offs cost more than they save: ~28 ms of a ~415 ms start on a two-core machine
-    # (219 hand-offs to two threads for its first frame). Qt reads this once, before the
-    # first paint; a site can still set it to anything itself (any value turns it off).
-    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+    startup.before_qapplication()
     app = QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
@@ -36,7 +33,7 @@ def application() -> QApplication:
 
 
 def set_window_icon() -> None:
-    """The application's icon; run_app sets it after the first frame (QIcon: ~4 ms)."""
+    """The application's icon; set after the first frame (gui/startup.py)."""
     from PySide6.QtGui import QIcon
 
     icon = resource("icons", "doseunits.png")
@@ -54,7 +51,9 @@ def build_main_window() -> MainWindow:
     log_to_file()
     application()
     catalog = load_default_catalog(site_catalog_files())
-    return MainWindow(catalog, load_template(), settings(), load_default_payers())
+    window = MainWindow(catalog, load_template(), settings(), load_default_payers())
+    startup.after_first_frame(window)
+    return window
 
 
 def log_to_file() -> None:
@@ -74,41 +73,11 @@ def log_to_file() -> None:
     log.setLevel(logging.INFO)
 
 
-def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+def log_unhandled(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """The window's ``sys.excepthook``: a slot's exception goes to the log."""
     log.error("Unhandled exception", exc_info=(kind, error, tb))
-
-
-def run_app() -> int:
-    from doseunits.errors import DoseUnitsError
-
-    sys.excepthook = _excepthook  # a slot's exception is logged; the window keeps running
-    app = application()
-    try:
-        window = build_main_window()
-    except DoseUnitsError as error:  # a broken site catalog or template: say which
-        print(f"doseunits: {error}", file=sys.stderr)
-        return 2
-    window.first_frame.painted.connect(_collect_garbage_again)
-    window.first_frame.painted.connect(set_window_icon)
-    if os.environ.get("DOSEUNITS_EXIT_AFTER_START"):  # start-up benchmarks
-        window.first_frame.painted.connect(lambda: _report_shown_and_quit(window.first_frame))
-    window.show()
-    return app.exec()
-
-
-def _collect_garbage_again() -> None:
-    """After the first frame: start-up's objects stay for good, so keep them out of later
-    collections, and collect again (the command line turned it off for the start)."""
-    gc.freeze()
-    gc.enable()
-
-
-def _report_shown_and_quit(frame: FirstFrame) -> None:
-    """Print when the first frame was painted, for packaging/bench_startup.py, and end the
-    process there: its peak memory and instruction count are then those of the start."""
-    print(f"shown-at {frame.painted_at:.6f} cpu {frame.painted_cpu:.6f}", flush=True)
-    sys.stderr.flush()
-    os._exit(0)
 
 
 def smoke_test_window() -> None:

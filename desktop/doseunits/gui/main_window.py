@@ -6,7 +6,9 @@ result; no billing rule lives here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QTimer
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
@@ -25,6 +27,7 @@ from doseunits.gui.actions.menus import build_menus
 from doseunits.gui.actions.note_actions import NoteActions
 from doseunits.gui.actions.window_settings import restore_settings, save_settings
 from doseunits.gui.first_frame import FirstFrame
+from doseunits.gui.qt_fast import set_property
 from doseunits.gui.widgets.billing_options import BillingOptions
 from doseunits.gui.widgets.drug_selector import DrugBox
 from doseunits.gui.widgets.field_message import ERROR, INFO, WARNING, FieldMessage
@@ -38,7 +41,6 @@ from doseunits.gui.widgets.vial_table import VialPanel
 from doseunits.payers.model import PayerList
 from doseunits.quantities import fmt
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from collections.abc import Callable
     from string import Template
@@ -111,7 +113,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
-        scroll.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        set_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
 
         self.picture = VialPicture()
         self.results = ResultsPanel()
@@ -155,8 +157,7 @@ class MainWindow(QMainWindow):
         self.scan_catcher = ScanCatcher(self, self.vials.scan)
         self.scan_catcher.scanned.connect(self.handle_scan)
         self.scan_catcher_installed = False
-        self.first_frame = FirstFrame(self)
-        self.first_frame.painted.connect(self._after_first_frame)
+        self.first_frame = FirstFrame(self)  # what waits for it: gui/startup.py
         self.setTabOrder(self.drug_selector, self.order_form.flat)
 
     def _buttons(self) -> QHBoxLayout:
@@ -385,14 +386,9 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         save_settings(self)
 
-    def _after_first_frame(self) -> None:
-        # A Python filter on every event of the application made the first paint ~90 ms
-        # slower (each new event class set up its enums), so it waits for that frame.
-        self._install_scan_catcher()
-        # The engine's modules (~20 ms) load just after it, before anyone can type a dose.
-        QTimer.singleShot(0, _load_engine)
-
-    def _install_scan_catcher(self) -> None:
+    def install_scan_catcher(self) -> None:
+        """Catch scans typed into any of the window's widgets (after its first frame: a
+        Python filter on every event made the first paint ~90 ms slower)."""
         application = QApplication.instance()
         if application is not None and not self.scan_catcher_installed:
             application.installEventFilter(self.scan_catcher)
@@ -408,7 +404,3 @@ def _compute(order: DoseOrder) -> BillingResult:
     from doseunits.engine.billing import compute
 
     return compute(order)
-
-
-def _load_engine() -> None:
-    pass

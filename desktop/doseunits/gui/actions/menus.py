@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
+from doseunits.gui.qt_fast import set_property
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -55,11 +57,11 @@ def _action(
     slot: Callable[[], object],
 ) -> QAction:  # fmt: skip
     # By keyword and by property name: QAction(str, parent) builds PySide6's QIcon type,
-    # QKeySequence its own, and setShortcut's overloads Qt's namespace of enums (~35 ms;
-    # see gui/qt_names.py). The meta-object turns "Ctrl+N" into the key sequence.
+    # QKeySequence its own, and setShortcut's overloads Qt's namespace of enums (see
+    # gui/qt_fast.py). The meta-object turns "Ctrl+N" into the key sequence.
     action = QAction(text=text, parent=menu)
     if shortcut is not None:
-        action.setProperty("shortcut", shortcut)
+        set_property(action, "shortcut", shortcut)
     action.triggered.connect(slot)
     menu.addAction(action)
     return action

@@ -6,12 +6,13 @@ The file and printer dialogs are attributes (``ask_save_path``, ``ask_pdf_path``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMainWindow, QPushButton
 
 from doseunits.gui.widgets.field_message import ERROR, FieldMessage
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path

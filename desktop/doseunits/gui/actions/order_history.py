@@ -10,6 +10,8 @@ the history is opened, and from the History window).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate, QObject, QSettings, Signal
 from PySide6.QtGui import QAction
 
@@ -19,7 +21,6 @@ from doseunits.gui.widgets.billing_options import MAX_ROUNDING
 from doseunits.outputs.note import ROUNDED_FROM
 from doseunits.quantities import fmt
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:  # the history's SQLite code loads when it is first used
     from doseunits.gui.main_window import MainWindow
     from doseunits.history.records import OrderInputs
@@ -206,7 +207,7 @@ class OrderHistory(QObject):
         if store is None:
             return
         dialog = HistoryDialog(store, self, self.window)
-        from PySide6.QtCore import Qt  # not at start: see gui/qt_names.py
+        from PySide6.QtCore import Qt  # not at start: see gui/qt_fast.py
 
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

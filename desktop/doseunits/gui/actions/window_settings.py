@@ -5,9 +5,10 @@ Never anything about a patient.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from doseunits.gui.main_window import MainWindow
 

@@ -5,14 +5,16 @@ unit, whether those facts are verified, and the catalog's note (J9022, not J9317
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from doseunits.catalog.model import Catalog, Drug
+from doseunits.gui.qt_fast import set_property
 from doseunits.gui.widgets.field_message import FieldMessage
 from doseunits.quantities import fmt
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from PySide6.QtCore import QStringListModel
     from PySide6.QtWidgets import QCompleter
@@ -72,7 +74,7 @@ class DrugSelector(QComboBox):
         its string-list model would cost the first frame ~1.5 ms (PySide6 still sets up
         the QCompleter class at start, for the ``setCompleter(None)`` above)."""
         if self._completer is None or self._matches is None:
-            from PySide6.QtCore import QStringListModel
+            from PySide6.QtCore import QStringListModel, Qt
             from PySide6.QtWidgets import QCompleter
 
             matches = QStringListModel(self)
@@ -80,7 +82,7 @@ class DrugSelector(QComboBox):
             # The catalog's search decides what matches (name, HCPCS or NDC), not Qt's
             # prefix match.
             completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-            completer.setProperty("caseSensitivity", "CaseInsensitive")  # gui/qt_names.py
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.activated.connect(self._choose_label)
             self.setCompleter(completer)
             self._completer, self._matches = completer, matches
@@ -131,12 +133,12 @@ class DrugBox(QGroupBox):
         self.selector = DrugSelector(catalog)
         self.info = QLabel()
         self.info.setObjectName("drugInfo")
-        self.info.setProperty("textFormat", "PlainText")  # see gui/qt_names.py
+        set_property(self.info, "textFormat", "PlainText")  # see gui/qt_fast.py
         bold = self.info.font()
         bold.setBold(True)
         self.info.setFont(bold)
         self.info.setWordWrap(True)
-        self.info.setProperty("textInteractionFlags", "TextSelectableByMouse")
+        set_property(self.info, "textInteractionFlags", "TextSelectableByMouse")
         self.note = QLabel()
         self.note.setObjectName("drugNote")
         self.note.setWordWrap(True)

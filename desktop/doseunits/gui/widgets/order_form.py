@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -18,7 +20,6 @@ from doseunits.dates import calendar_day
 from doseunits.gui.widgets.field_message import FieldMessage
 from doseunits.quantities import to_decimal
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     import datetime as dt
     from decimal import Decimal

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -18,7 +20,6 @@ from PySide6.QtWidgets import (
 from doseunits.outputs.note import ml
 from doseunits.quantities import fmt
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from collections.abc import Sequence
 

@@ -50,7 +50,7 @@ class ScanCatcher(QObject):
             return False
         if event.type() == QEvent.Type.KeyRelease:
             return True
-        from PySide6.QtCore import Qt  # not at import: see gui/qt_names.py
+        from PySide6.QtCore import Qt  # not at import: see gui/qt_fast.py
 
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             text, self.buffer, self.target = self.buffer, "", None

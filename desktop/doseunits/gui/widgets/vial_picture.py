@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from doseunits.gui.qt_names import (
-    ALIGN_HCENTER,
-    ALIGN_LEFT,
-    ALIGN_RIGHT,
-    ALIGN_VCENTER,
-    WORD_WRAP,
-)
+from doseunits.gui.qt_fast import set_property
 from doseunits.quantities import fmt
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     from decimal import Decimal
     from typing import TypeAlias
@@ -53,7 +48,7 @@ class VialPicture(QWidget):
         # Without vials the picture is only this sentence, in a label: the first frame
         # then needs no QPainter (PySide6 sets up its type and three enums on first use).
         self.empty_label = QLabel(self.description())
-        self.empty_label.setProperty("alignment", "AlignCenter")  # see gui/qt_names.py
+        set_property(self.empty_label, "alignment", "AlignCenter")  # see gui/qt_fast.py
         self.empty_label.setWordWrap(True)
         QVBoxLayout(self).addWidget(self.empty_label)
 
@@ -85,8 +80,9 @@ class VialPicture(QWidget):
         if not self.vials:  # empty_label says so
             return
         # Loaded here, not at import: the first frame has no vials, and each class
-        # PySide6 sets up costs start-up time (QPainter alone builds three Python enums).
-        from PySide6.QtCore import QRectF, QSize
+        # PySide6 sets up costs start-up time (QPainter alone builds three Python enums;
+        # Qt's namespace is built after the first frame, gui/startup.py).
+        from PySide6.QtCore import QRectF, QSize, Qt
         from PySide6.QtGui import QBitmap, QBrush, QColor, QPainter, QPalette, QPen
 
         painter = QPainter(self)
@@ -126,18 +122,18 @@ class VialPicture(QWidget):
             label = QRectF(
                 max(0.0, body.center().x() - slot / 2), body.bottom() + 2, slot, line * 1.2
             )
-            painter.drawText(label, ALIGN_HCENTER, f"{fmt(full)} mg")
+            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, f"{fmt(full)} mg")
         summary_left = line / 2 + len(shown) * slot + line
         if self.width() - summary_left > line * 8:
             painter.drawText(
                 QRectF(summary_left, top, self.width() - summary_left - line / 2, body_h + line),
-                ALIGN_LEFT | WORD_WRAP,
+                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
                 "\n".join(self._summary_lines()),
             )
         if len(self.vials) > MAX_DRAWN:
             painter.drawText(
                 QRectF(0, top, self.width() - line / 2, line),
-                ALIGN_RIGHT,
+                Qt.AlignmentFlag.AlignRight,
                 f"+{len(self.vials) - MAX_DRAWN} more",
             )
 
@@ -161,7 +157,7 @@ class VialPicture(QWidget):
     def _legend(
         self, painter: QPainter, line: int, given: QColor, wasted: QBrush, text: QColor
     ) -> None:
-        from PySide6.QtCore import QRectF
+        from PySide6.QtCore import QRectF, Qt
         from PySide6.QtGui import QBrush, QPen
 
         x = line / 2
@@ -171,5 +167,5 @@ class VialPicture(QWidget):
             painter.drawRect(QRectF(x, line * 0.25, line * 0.8, line * 0.8))
             width = self.fontMetrics().horizontalAdvance(words)
             painter.drawText(QRectF(x + line, 0, width + 4, line * 1.3),
-                             ALIGN_VCENTER, words)  # fmt: skip
+                             Qt.AlignmentFlag.AlignVCenter, words)  # fmt: skip
             x += line * 2 + width

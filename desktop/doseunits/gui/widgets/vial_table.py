@@ -6,6 +6,8 @@ typed until the least-waste button puts the plan back.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,10 +28,10 @@ from doseunits.catalog.model import Drug, Presentation
 from doseunits.catalog.ndc import Ndc
 from doseunits.dates import strict_date
 from doseunits.errors import InputError
+from doseunits.gui.qt_fast import set_property
 from doseunits.gui.widgets.field_message import FieldMessage
 from doseunits.quantities import MAX_VIALS, fmt
 
-TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     import datetime as dt
 
@@ -58,7 +60,7 @@ class VialPanel(QWidget):
         self.table.setToolTip("SDV: single-dose vial; MDV: multiple-dose vial")
         self.table.verticalHeader().hide()
         for policy in ("horizontalScrollBarPolicy", "verticalScrollBarPolicy"):
-            self.table.setProperty(policy, "ScrollBarAlwaysOff")  # see gui/qt_names.py
+            set_property(self.table, policy, "ScrollBarAlwaysOff")  # see gui/qt_fast.py
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # Every input of a row is its own widget with an accessible name (count, lot,
         # expiry); the table's own cells only show the vial and its NDC.

@@ -1,0 +1,132 @@
+"""How the window starts, in order, and why each step is where it is.
+
+Every start-up trick lives here (the Qt names taken by string are gui/qt_fast.py), so
+that the order can be read, and changed, in one place. Figures are instructions to the
+first frame under callgrind, measured as docs/PERFORMANCE.md describes (a bare PySide6
+window: 581 M; the target is at most 1.5 times that). A change that adds start-up work
+is measured there before it lands.
+
+The order, which is the order of ``start()``:
+
+1. The garbage collector is turned off (16 M). Start-up makes ~50 collections' worth
+   of objects that all live as long as the window; scanning them is wasted work.
+2. The core the window starts with (catalog, payers, note template, dates, folders)
+   loads, and the standard library under it, before PySide6 does. Once loaded, PySide6
+   reads the source of each module an import statement names (looking for "PySide6"
+   in it) the first time it is named: 120 KB for typing.py. What is loaded first is
+   never read.
+3. PySide6 and the window's modules load (doseunits.gui.app). No argument parser is
+   built for the window (cli/main.py: argparse costs ~10 ms).
+4. Qt's environment is set, then the QApplication is made (``before_qapplication``):
+   ``QT_NO_GUI_THREADPOOL=1`` keeps the first frame's fills on the GUI thread, where
+   219 hand-offs to two threads cost ~28 ms on a two-core machine.
+5. The window is built without touching PySide6's ``Qt`` namespace, which builds its
+   ~90 Python enums at once (126 M): properties are set by name (gui/qt_fast.py), and
+   QPainter (three more enums) waits for the first vials to draw.
+6. The window is shown. Once its first frame is painted (gui/first_frame.py), the work
+   it did not need runs, in this order (``after_first_frame``, then ``start``'s own):
+   the start-up benchmark's report, which ends the process there; the
+   application-wide scan catcher is installed (a Python filter on every event made
+   the first paint ~90 ms slower); the garbage collector comes back on with
+   start-up's objects frozen out of it; the window icon is set (``QIcon``, ~4 ms);
+   then, posted, the engine's modules load and Qt's enums are built, before anyone
+   can type a dose (49 M; ``load_after_first_frame``).
+
+Loaded on first use instead: ``biip`` (150 ms, 18 MiB) with the first scan, the
+drug picker's completer with the first typed letter, dialogs when opened.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from doseunits.gui.first_frame import FirstFrame
+    from doseunits.gui.main_window import MainWindow
+
+EXIT_AFTER_START = "DOSEUNITS_EXIT_AFTER_START"  # the start-up benchmarks' switch
+
+
+def start() -> int:
+    """Open the window and run it until it is closed: ``doseunits`` without arguments."""
+    gc.disable()  # 1
+    load_before_pyside()  # 2
+    from doseunits.errors import DoseUnitsError
+    from doseunits.gui import app  # 3: PySide6 loads here
+
+    sys.excepthook = app.log_unhandled  # a slot's exception is logged; the window keeps running
+    application = app.application()  # 4
+    try:
+        window = app.build_main_window()  # 5, and after_first_frame(window)
+    except DoseUnitsError as error:  # a broken site catalog or template: say which
+        print(f"doseunits: {error}", file=sys.stderr)
+        return 2
+    painted = window.first_frame.painted  # 6: after the window's own (after_first_frame)
+    painted.connect(collect_garbage_again)
+    painted.connect(app.set_window_icon)
+    window.show()
+    return application.exec()
+
+
+def load_before_pyside() -> None:
+    """Step 2: what the window starts with, before PySide6 can read its sources."""
+    import doseunits.app.folders
+    import doseunits.app.site
+    import doseunits.dates
+    import doseunits.outputs.note  # noqa: F401
+
+
+def before_qapplication() -> None:
+    """Step 4, before the QApplication exists: Qt reads these once, at its first paint.
+
+    A site can still set the variable itself (Qt takes any value as "off").
+    """
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+
+
+def after_first_frame(window: MainWindow) -> None:
+    """Step 6 for one window (the tests' windows too): what waits for its first frame.
+
+    The start-up benchmark's report comes first and ends the process, so that what it
+    counts is the start and no more, as for the bare window (the work below cost 21 M
+    instructions when the report came last).
+    """
+    from PySide6.QtCore import QTimer
+
+    painted = window.first_frame.painted
+    if os.environ.get(EXIT_AFTER_START):
+        painted.connect(lambda: report_shown_and_quit(window.first_frame))
+    painted.connect(window.install_scan_catcher)
+    # Posted: the rest of this frame's slots (and the benchmark's report) go first.
+    painted.connect(lambda: QTimer.singleShot(0, load_after_first_frame))
+
+
+def load_after_first_frame() -> None:
+    """The engine's modules (billing, plan, rules, rounding, the result's text: ~20 ms)
+    and Qt's enums (~35 ms), which the window needs for its first result, not its first
+    frame; loaded while the user is still finding the dose field."""
+    from PySide6.QtCore import Qt
+
+    import doseunits.engine.billing
+    import doseunits.engine.rounding
+    import doseunits.outputs.result_text  # noqa: F401
+
+    Qt.AlignmentFlag.AlignCenter  # noqa: B018 (building the namespace is the point)
+
+
+def collect_garbage_again() -> None:
+    """Step 6, once per process: start-up's objects stay for good, so they are kept out
+    of later collections, and collection comes back on."""
+    gc.freeze()
+    gc.enable()
+
+
+def report_shown_and_quit(frame: FirstFrame) -> None:
+    """Print when the first frame was painted, for packaging/bench_startup.py, and end the
+    process there: its peak memory and instruction count are then those of the start."""
+    print(f"shown-at {frame.painted_at:.6f} cpu {frame.painted_cpu:.6f}", flush=True)
+    sys.stderr.flush()
+    os._exit(0)
