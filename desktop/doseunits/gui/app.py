@@ -1,4 +1,4 @@
-"""Starting the window: the application, settings, logging and the exception hook."""
+"""Starting the window: the application, the site, settings, logging, the exception hook."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import os
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from doseunits.app.folders import APP_NAME, config_dir, data_dir, site_catalog_files
+from doseunits.app.folders import APP_NAME, data_dir
 from doseunits.app.resources import resource
-from doseunits.app.site import load_default_catalog, load_default_payers, load_template
+from doseunits.app.site import Site
+from doseunits.gui.actions.settings_store import SettingsStore
 from doseunits.gui.first_frame import FirstFrame
 from doseunits.gui.main_window import MainWindow
 
@@ -44,17 +44,15 @@ def set_window_icon() -> None:
         QApplication.setWindowIcon(QIcon(str(icon)))
 
 
-def settings() -> QSettings:
-    """An INI file in the user's config folder: site, preparer, geometry; no patient data."""
-    return QSettings(str(config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+def build_main_window(site: Site | None = None) -> MainWindow:
+    """The window the user gets, ready to show; the event loop is not started.
 
-
-def build_main_window() -> MainWindow:
-    """The window the user gets, ready to show; the event loop is not started."""
+    ``site``: what it works with, loaded already (the self-test's); else loaded here.
+    """
     log_to_file()
     application()
-    catalog = load_default_catalog(site_catalog_files())
-    return MainWindow(catalog, load_template(), settings(), load_default_payers())
+    site = site or Site.load()
+    return MainWindow(site, SettingsStore(site.user_settings_file, site.settings))
 
 
 def log_to_file() -> None:
@@ -111,9 +109,9 @@ def _report_shown_and_quit(frame: FirstFrame) -> None:
     os._exit(0)
 
 
-def smoke_test_window() -> None:
+def smoke_test_window(site: Site | None = None) -> None:
     """Open the real window offscreen, type an order, check the lines, close it."""
-    window = build_main_window()
+    window = build_main_window(site)
     window.show()
     window.drug_selector.select("atezolizumab")
     window.order_form.inputs["dose"].setText("1050")
