@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from doseunits.app.folders import data_dir
+from doseunits.app.settings import HISTORY_ENABLED, RETENTION_DAYS
 from doseunits.catalog.ndc import Ndc
 from doseunits.gui.dialogs.history_dialog import HistoryDialog
 from doseunits.gui.main_window import MainWindow
@@ -62,7 +63,8 @@ def test_copy_save_and_print_record_the_finished_order(
     from doseunits.gui.actions.export import pdf_printer
 
     window.order_history.keep_action.trigger()
-    assert window.settings.value("history/enabled") in (True, "true")
+    assert window.settings.get(HISTORY_ENABLED) is True
+    assert "enabled=true" in Path(window.settings.user_file).read_text(encoding="utf-8")
     enter_order(window)
     with qtbot.waitSignal(window.order_history.recorded) as copied:
         qtbot.mouseClick(window.copy_button, CLICK)
@@ -237,7 +239,7 @@ def test_retention_purge(qtbot: QtBot, window: MainWindow) -> None:
     assert asked == [30]
     assert dialog.table.rowCount() == 1
     assert dialog.status.text() == "2 orders older than 30 days were deleted."
-    assert str(window.settings.value("history/retention_days")) == "30"
+    assert window.settings.get(RETENTION_DAYS) == 30
     dialog.close()
 
 

@@ -40,7 +40,7 @@ def test_the_module_window_keeps_to_the_test_folders(
 ) -> None:
     """It is made before each test's own folders, and it saves what was typed on closing
     (once, fuzzed initials landed in the user's real settings.ini): its file is private."""
-    assert window.settings.fileName().startswith(str(tmp_path_factory.getbasetemp()))
+    assert window.settings.user_file.startswith(str(tmp_path_factory.getbasetemp()))
 
 
 def is_valid_number(text: str, field: str) -> bool:

@@ -1,4 +1,5 @@
-"""A site's own files: catalog additions and a replacement note template.
+"""A site's own files (catalog additions, payer profiles, a replacement note template,
+the site's settings) and the user's settings file.
 
 They live in the user's config folder (platformdirs), or in the folder named by
 DOSEUNITS_CONFIG_DIR, which IT can point at a shared location and tests at tmp.
@@ -33,3 +34,13 @@ def site_template() -> Path | None:
     """``note.txt`` in the config folder replaces the shipped note template."""
     path = config_dir() / "note.txt"
     return path if path.is_file() else None
+
+
+def user_settings_file() -> Path:
+    """The user's own settings (app/settings.py), written by the window."""
+    return config_dir() / "settings.ini"
+
+
+def site_settings_file() -> Path:
+    """The site's settings (app/settings.py): those it fixes for every user."""
+    return config_dir() / "site-settings.toml"

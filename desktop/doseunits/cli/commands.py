@@ -138,7 +138,7 @@ def run(argv: Sequence[str]) -> int:
 
 def _calc(args: argparse.Namespace) -> int:
     # Imported here: the window's start-up does not need the command line's output code.
-    from doseunits.app.site import load_default_payers, load_template
+    from doseunits.app.site import Site
     from doseunits.engine.billing import compute
     from doseunits.engine.order import DoseOrder, NoteDetails
     from doseunits.engine.vialspec import parse_vials
@@ -146,7 +146,8 @@ def _calc(args: argparse.Namespace) -> int:
     from doseunits.outputs.result_text import as_dict, as_text
     from doseunits.payers.model import MEDICARE_RULES
 
-    catalog = load_catalog(args.catalog)
+    site = Site.load(args.catalog, args.template)
+    catalog = site.catalog
     drug = catalog.find(args.drug)
     order = DoseOrder(
         drug=drug,
@@ -157,7 +158,7 @@ def _calc(args: argparse.Namespace) -> int:
         max_dose_mg=_number(args.max_dose, "The maximum dose (--max-dose, mg)", "max_dose"),
         administered_mg=_number(args.administered, "The administered amount", "administered"),
         vials=tuple(parse_vials(args.vial, drug, catalog)) if args.vial else None,
-        payer=load_default_payers().find(args.payer) if args.payer else MEDICARE_RULES,
+        payer=site.payers.find(args.payer) if args.payer else MEDICARE_RULES,
         acquired_340b=args.acquired_340b,
         details=NoteDetails(
             preparer=args.preparer,
@@ -169,7 +170,7 @@ def _calc(args: argparse.Namespace) -> int:
         ),
     )
     result = compute(order)
-    snippet = render_note(result, load_template(args.template))
+    snippet = render_note(result, site.template)
     suggestion = None
     if args.round_within is not None:
         from doseunits.engine.rounding import suggest_rounding
@@ -227,17 +228,19 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from doseunits.app.site import load_default_payers
+    from doseunits.app.site import Site
     from doseunits.audit.auditor import Auditor
     from doseunits.audit.job import audit_file
 
-    auditor = Auditor(load_catalog(args.catalog), load_default_payers)
+    site = Site.load(args.catalog)
+    auditor = Auditor(site.catalog, site.payers)  # the site's payer files apply here too
     counts = audit_file(args.input, args.output, auditor)
     print(f"{counts.summary()}; report written to {args.output}")
     return EXIT_AUDIT_FOUND if counts.mismatch or counts.error else 0
 
 
 def load_catalog(extra: Sequence[Path] = ()) -> Catalog:
+    """The catalog alone, for ``scan``: a vial's barcode needs neither payers nor note."""
     return load_default_catalog([*site_catalog_files(), *extra])
 
 

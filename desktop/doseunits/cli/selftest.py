@@ -1,7 +1,8 @@
 """``doseunits --self-test``: real work through every part, for a fresh install or bundle.
 
-Runs the engine over known orders, loads the catalog and the note template, and opens
-and closes the main window on the offscreen platform. Prints ``self-test passed`` and
+Loads the site (catalog, payers, note template, settings: shipped and the site's own)
+once, runs the engine over known orders with it, and opens and closes the main window
+on it on the offscreen platform. Prints ``self-test passed`` and
 returns 0, or names the first failure and returns 1.
 """
 
@@ -12,7 +13,7 @@ import os
 import sys
 from decimal import Decimal
 
-from doseunits.app.site import load_default_catalog, load_template
+from doseunits.app.site import Site
 from doseunits.engine.billing import compute
 from doseunits.engine.order import DoseOrder
 from doseunits.outputs.note import render_note
@@ -28,9 +29,10 @@ KNOWN_ORDERS = (
 
 def run_self_test(with_window: bool = True) -> int:
     try:
-        _check_engine()
+        site = Site.load()
+        _check_engine(site)
         if with_window:
-            _check_window()
+            _check_window(site)
     except Exception as error:  # the self-test reports any failure as one line
         print(f"self-test failed: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
@@ -38,16 +40,15 @@ def run_self_test(with_window: bool = True) -> int:
     return 0
 
 
-def _check_engine() -> None:
-    catalog = load_default_catalog()
-    template = load_template()
+def _check_engine(site: Site) -> None:
     for drug_id, dose, expected in KNOWN_ORDERS:
-        order = DoseOrder(catalog.find(drug_id), dt.date(2026, 1, 2), dose_mg=Decimal(dose))
+        drug = site.catalog.find(drug_id)
+        order = DoseOrder(drug, dt.date(2026, 1, 2), dose_mg=Decimal(dose))
         result = compute(order)
         got = [(line.modifiers, line.units) for line in result.lines]
         if got != expected:
             raise AssertionError(f"{drug_id} {dose} mg gave {got}, expected {expected}")
-        note = render_note(result, template)
+        note = render_note(result, site.template)
         if result.drug.hcpcs not in note:
             raise AssertionError(f"the note for {drug_id} does not name {result.drug.hcpcs}")
 
@@ -62,7 +63,7 @@ EXPECTED_QT_MESSAGES = (
 )
 
 
-def _check_window() -> None:
+def _check_window(site: Site) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 
@@ -80,7 +81,7 @@ def _check_window() -> None:
 
     previous = qInstallMessageHandler(listen)
     try:
-        smoke_test_window()
+        smoke_test_window(site)
     finally:
         qInstallMessageHandler(previous)
     if serious:

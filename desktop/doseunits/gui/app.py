@@ -1,4 +1,4 @@
-"""The window's parts: the application, settings, logging and the exception hook.
+"""The window's parts: the application, the site, settings, logging, the exception hook.
 
 The order they start in, and what waits for the first frame, is gui/startup.py.
 """
@@ -9,13 +9,13 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from doseunits.app.folders import APP_NAME, config_dir, data_dir, site_catalog_files
+from doseunits.app.folders import APP_NAME, data_dir
 from doseunits.app.resources import resource
-from doseunits.app.site import load_default_catalog, load_default_payers, load_template
+from doseunits.app.site import Site
 from doseunits.gui import startup
+from doseunits.gui.actions.settings_store import SettingsStore
 from doseunits.gui.main_window import MainWindow
 
 log = logging.getLogger("doseunits")
@@ -41,17 +41,15 @@ def set_window_icon() -> None:
         QApplication.setWindowIcon(QIcon(str(icon)))
 
 
-def settings() -> QSettings:
-    """An INI file in the user's config folder: site, preparer, geometry; no patient data."""
-    return QSettings(str(config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+def build_main_window(site: Site | None = None) -> MainWindow:
+    """The window the user gets, ready to show; the event loop is not started.
 
-
-def build_main_window() -> MainWindow:
-    """The window the user gets, ready to show; the event loop is not started."""
+    ``site``: what it works with, loaded already (the self-test's); else loaded here.
+    """
     log_to_file()
     application()
-    catalog = load_default_catalog(site_catalog_files())
-    window = MainWindow(catalog, load_template(), settings(), load_default_payers())
+    site = site or Site.load()
+    window = MainWindow(site, SettingsStore(site.user_settings_file, site.settings))
     startup.after_first_frame(window)
     return window
 
@@ -80,9 +78,9 @@ def log_unhandled(
     log.error("Unhandled exception", exc_info=(kind, error, tb))
 
 
-def smoke_test_window() -> None:
+def smoke_test_window(site: Site | None = None) -> None:
     """Open the real window offscreen, type an order, check the lines, close it."""
-    window = build_main_window()
+    window = build_main_window(site)
     window.show()
     window.drug_selector.select("atezolizumab")
     window.order_form.inputs["dose"].setText("1050")

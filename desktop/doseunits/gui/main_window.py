@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
@@ -21,10 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doseunits.catalog.model import Catalog, Drug
+from doseunits.catalog.model import Drug
 from doseunits.errors import DoseUnitsError, InputError
 from doseunits.gui.actions.menus import build_menus
 from doseunits.gui.actions.note_actions import NoteActions
+from doseunits.gui.actions.order_history import OrderHistory
 from doseunits.gui.actions.window_settings import restore_settings, save_settings
 from doseunits.gui.first_frame import FirstFrame
 from doseunits.gui.qt_fast import set_property
@@ -38,20 +38,19 @@ from doseunits.gui.widgets.rounding_banner import RoundingBanner
 from doseunits.gui.widgets.scan_catcher import ScanCatcher
 from doseunits.gui.widgets.vial_picture import VialPicture
 from doseunits.gui.widgets.vial_table import VialPanel
-from doseunits.payers.model import PayerList
 from doseunits.quantities import fmt
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from string import Template
     from typing import TypeAlias
 
     from PySide6.QtGui import QCloseEvent
 
+    from doseunits.app.site import Site
     from doseunits.engine.billing import BillingResult
     from doseunits.engine.order import DoseOrder
     from doseunits.engine.rounding import RoundingSuggestion
-    from doseunits.gui.actions.order_history import OrderHistory
+    from doseunits.gui.actions.settings_store import SettingsStore
 
     Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
 
@@ -61,25 +60,18 @@ class MainWindow(QMainWindow):
     ``note_actions``, so tests replace them instead of blocking on dialogs.
     """
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        template: Template,
-        settings: QSettings,
-        payers: PayerList,
-        engine: Engine | None = None,
-    ) -> None:
+    def __init__(self, site: Site, settings: SettingsStore, engine: Engine | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("DoseUnits: billable units and drug waste")
-        self.catalog = catalog
-        self.template = template
+        self.site = site
+        self.catalog = site.catalog
+        self.template = site.template
         self.settings = settings
         self.engine = engine or _compute
-        self.payers = payers
+        self.payers = site.payers
         self.accepted_rounding: RoundingSuggestion | None = None
         self.result: BillingResult | None = None
-        self.order_history: OrderHistory  # set with the File menu (gui/menus.py)
         self.snippet_text = ""
         self.unexpected_errors = 0
         self._build()
@@ -144,7 +136,9 @@ class MainWindow(QMainWindow):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([scroll.minimumWidth(), 4 * scroll.minimumWidth()])
         self.setCentralWidget(splitter)
-        build_menus(self)
+        self.order_history = OrderHistory(self)
+        self.note_actions.noteSent.connect(self.order_history.order_finished)  # finished
+        build_menus(self, self.note_actions, self.order_history)
         self.statusBar()
 
         self.drug_selector.drugChanged.connect(self._drug_changed)

@@ -13,11 +13,13 @@ from doseunits.gui.qt_fast import set_property
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from doseunits.gui.actions.note_actions import NoteActions
+    from doseunits.gui.actions.order_history import OrderHistory
     from doseunits.gui.main_window import MainWindow
 
 
-def build_menus(window: MainWindow) -> None:
-    notes = window.note_actions
+def build_menus(window: MainWindow, notes: NoteActions, history: OrderHistory) -> None:
+    """The window's menus, its own actions and those of its note and order history."""
     file_menu = window.menuBar().addMenu("&File")
     _action(file_menu, "&New order", "Ctrl+N", window.new_order)
     _action(file_menu, "&Save note as text…", "Ctrl+S", notes.save)
@@ -25,19 +27,15 @@ def build_menus(window: MainWindow) -> None:
     _action(file_menu, "Save note as P&DF…", "Ctrl+Shift+P", notes.save_pdf)
     file_menu.addSeparator()
     # Order history and claim audit; their dialogs load on first use.
-    from doseunits.gui.actions.order_history import OrderHistory
-
-    window.order_history = OrderHistory(window)
-    notes.noteSent.connect(window.order_history.order_finished)  # a finished order
-    file_menu.addAction(window.order_history.keep_action)
-    _action(file_menu, "Order &history…", "Ctrl+H", window.order_history.show_dialog)
+    file_menu.addAction(history.keep_action)
+    _action(file_menu, "Order &history…", "Ctrl+H", history.show_dialog)
 
     def audit_claims() -> None:
         from PySide6.QtCore import Qt
 
         from doseunits.gui.dialogs.audit_dialog import AuditDialog
 
-        dialog = AuditDialog(window.catalog, window.payers, window)
+        dialog = AuditDialog(window.site.catalog, window.site.payers, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

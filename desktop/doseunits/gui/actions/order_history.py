@@ -1,8 +1,8 @@
 """The window's side of the order history: the opt-in switch, recording, reopening.
 
-History is off until the user checks "Keep local order history" (QSettings
+History is off until the user checks "Keep local order history" (the setting
 ``history/enabled``). Then an order is recorded when its note is copied, saved or
-printed: the moment it is finished. Site settings in the same INI file:
+printed: the moment it is finished. Site settings (app/settings.py):
 ``history/store_patient_identifier`` (default false: the patient line is left out) and
 ``history/retention_days`` (0 keeps everything; otherwise older orders are purged when
 the history is opened, and from the History window).
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QSettings, Signal
+from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtGui import QAction
 
+from doseunits.app.settings import HISTORY_ENABLED, RETENTION_DAYS, STORE_PATIENT_IDENTIFIER
 from doseunits.catalog.ndc import Ndc
 from doseunits.errors import DoseUnitsError
 from doseunits.gui.widgets.billing_options import MAX_ROUNDING
@@ -25,22 +26,6 @@ if TYPE_CHECKING:  # the history's SQLite code loads when it is first used
     from doseunits.gui.main_window import MainWindow
     from doseunits.history.records import OrderInputs
     from doseunits.history.store import HistoryStore
-
-ENABLED = "history/enabled"
-STORE_PATIENT = "history/store_patient_identifier"
-RETENTION_DAYS = "history/retention_days"
-
-
-def setting_flag(settings: QSettings, key: str) -> bool:
-    """A true/false setting as QSettings' INI file spells it ("true", "1", ...)."""
-    return str(settings.value(key, "false")).strip().lower() in ("true", "1", "yes", "on")
-
-
-def setting_days(settings: QSettings) -> int:
-    try:
-        return max(0, int(str(settings.value(RETENTION_DAYS, 0) or 0)))
-    except ValueError:
-        return 0
 
 
 class OrderHistory(QObject):
@@ -55,7 +40,7 @@ class OrderHistory(QObject):
         self.keep_action = QAction(text="Keep local order &history", parent=window)
         self.keep_action.setObjectName("keepHistoryAction")
         self.keep_action.setCheckable(True)
-        self.keep_action.setChecked(setting_flag(self.settings, ENABLED))
+        self.keep_action.setChecked(self.settings.get(HISTORY_ENABLED))
         self.keep_action.setToolTip(
             "Record each order whose note is copied, saved or printed, on this computer only"
         )
@@ -67,8 +52,24 @@ class OrderHistory(QObject):
         return self.keep_action.isChecked()
 
     def _toggled(self, on: bool) -> None:
-        self.settings.setValue(ENABLED, on)
+        self.settings.set(HISTORY_ENABLED, on)
         self.settings.sync()
+
+    @property
+    def retention_days(self) -> int:
+        """Orders older than this many days are purged (0: kept for ever)."""
+        return self.settings.get(RETENTION_DAYS)
+
+    @property
+    def retention_fixed_by_site(self) -> bool:
+        return self.settings.fixed_by_site(RETENTION_DAYS)
+
+    def set_retention_days(self, days: int) -> None:
+        self.settings.set(RETENTION_DAYS, days)  # not written when the site fixes it
+
+    def ask_printer(self) -> object | None:
+        """The window's print dialog (tests replace ``note_actions.ask_printer``)."""
+        return self.window.note_actions.ask_printer()
 
     def store(self) -> HistoryStore | None:
         """The history, opened on first use; None (and a message) when it can't be used."""
@@ -80,9 +81,9 @@ class OrderHistory(QObject):
         try:
             store = HistoryStore(
                 data_dir() / FILE_NAME,
-                store_patient_identifier=setting_flag(self.settings, STORE_PATIENT),
+                store_patient_identifier=self.settings.get(STORE_PATIENT_IDENTIFIER),
             )
-            days = setting_days(self.settings)
+            days = self.retention_days
             if days:
                 store.purge(days)
         except DoseUnitsError as error:

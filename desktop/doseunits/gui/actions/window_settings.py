@@ -1,6 +1,5 @@
-"""What the window remembers (QSettings): site, preparer, geometry, payer, rounding policy.
-
-Never anything about a patient.
+"""What the window remembers (app/settings.py): site, preparer, geometry, payer, rounding
+policy. Never anything about a patient.
 """
 
 from __future__ import annotations
@@ -9,35 +8,39 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
 
+from doseunits.app.settings import (
+    BILLING_PAYER,
+    NOTE_PREPARER,
+    NOTE_SITE,
+    ROUNDING_PERCENT,
+    WINDOW_GEOMETRY,
+)
+
 if TYPE_CHECKING:
     from doseunits.gui.main_window import MainWindow
 
-REMEMBERED_NOTE_FIELDS = ("site", "preparer")
+#: The note's fields the window remembers (widgets/note_details.py REMEMBERED).
+NOTE_SETTINGS = {"site": NOTE_SITE, "preparer": NOTE_PREPARER}
 
 
 def restore_settings(window: MainWindow) -> None:
     settings = window.settings
-    geometry = settings.value("window/geometry")
-    if isinstance(geometry, QByteArray):
-        window.restoreGeometry(geometry)
-    else:
+    geometry = settings.get(WINDOW_GEOMETRY)
+    if not (geometry and window.restoreGeometry(QByteArray(geometry))):
         window.resize(1240, 760)
-    for field in REMEMBERED_NOTE_FIELDS:
-        value = settings.value(f"note/{field}", "")
-        window.note_form.inputs[field].setText(str(value or ""))
-    window.billing.select_payer(str(settings.value("billing/payer", "") or ""))
-    try:
-        percent = int(str(settings.value("policy/rounding_percent", 0) or 0))
-    except ValueError:  # a hand-edited settings file
-        percent = 0
-    window.billing.rounding.setValue(percent)
+    window.note_form.restore({field: settings.get(s) for field, s in NOTE_SETTINGS.items()})
+    window.billing.select_payer(settings.get(BILLING_PAYER))
+    window.billing.set_policy(
+        settings.get(ROUNDING_PERCENT), fixed_by_site=settings.fixed_by_site(ROUNDING_PERCENT)
+    )
 
 
 def save_settings(window: MainWindow) -> None:
     settings = window.settings
-    settings.setValue("window/geometry", window.saveGeometry())
-    for field in REMEMBERED_NOTE_FIELDS:
-        settings.setValue(f"note/{field}", window.note_form.inputs[field].text())
-    settings.setValue("billing/payer", window.billing.current_payer().id)
-    settings.setValue("policy/rounding_percent", window.billing.rounding.value())
+    settings.set(WINDOW_GEOMETRY, bytes(window.saveGeometry().data()))
+    remembered = window.note_form.remembered()
+    for field, setting in NOTE_SETTINGS.items():
+        settings.set(setting, remembered[field])
+    settings.set(BILLING_PAYER, window.billing.current_payer().id)
+    settings.set(ROUNDING_PERCENT, window.billing.policy())  # not written when the site's
     settings.sync()

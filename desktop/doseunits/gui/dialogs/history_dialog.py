@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from doseunits.app.settings import RETENTION_DAYS
 from doseunits.errors import DoseUnitsError
-from doseunits.gui.actions.order_history import RETENTION_DAYS, setting_days
 from doseunits.history.records import HistoryEntry
 from doseunits.history.store import HistoryStore
 from doseunits.quantities import fmt
@@ -118,11 +118,14 @@ class HistoryDialog(QDialog):
         self.retention = QSpinBox()
         self.retention.setObjectName("retentionDays")
         self.retention.setAccessibleName("Keep orders for this many days")
-        self.retention.setRange(0, 36500)
+        self.retention.setRange(RETENTION_DAYS.minimum, RETENTION_DAYS.maximum)
         self.retention.setSpecialValueText("forever")
         self.retention.setSuffix(" days")
-        self.retention.setValue(setting_days(self.history.settings))
-        self.retention.valueChanged.connect(self._retention_changed)
+        self.retention.setValue(self.history.retention_days)
+        if self.history.retention_fixed_by_site:
+            self.retention.setEnabled(False)
+            self.retention.setToolTip("Set for every user by the site's settings file.")
+        self.retention.valueChanged.connect(self.history.set_retention_days)
         self.purge_button = _button("purgeButton", "Purge &older orders", self.purge)
         keep = QFormLayout()
         keep.addRow("&Keep orders", self.retention)
@@ -190,7 +193,7 @@ class HistoryDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        printer = self.history.window.note_actions.ask_printer()
+        printer = self.history.ask_printer()
         if printer is not None:
             title = f"DoseUnits note: {entry.drug_id} {entry.date_of_service.isoformat()}"
             export.print_note(printer, entry.note, title)  # type: ignore[arg-type]
@@ -216,9 +219,6 @@ class HistoryDialog(QDialog):
             self.status.setText(str(error))
             return
         self.status.setText(f"{count} orders exported to {path}.")
-
-    def _retention_changed(self, days: int) -> None:
-        self.history.settings.setValue(RETENTION_DAYS, days)
 
     def purge(self) -> None:
         days = self.retention.value()

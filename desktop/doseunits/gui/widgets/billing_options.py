@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
+from doseunits.app.settings import ROUNDING_PERCENT
 from doseunits.payers.model import DEFAULT_PAYER, Payer, PayerList
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
 
-MAX_ROUNDING = 25  # percent: the policy field's top; HOPA's example policy is 10
+MAX_ROUNDING = ROUNDING_PERCENT.maximum  # percent; HOPA's example policy is 10
+_ROUNDING_TIP = (
+    "Site policy (HOPA: 10%): suggest the nearest whole-vial dose within this "
+    "percentage of the order. Never applied without your acceptance."
+)
 
 
 class BillingOptions(QWidget):
@@ -46,10 +51,7 @@ class BillingOptions(QWidget):
         self.rounding.setRange(0, MAX_ROUNDING)
         self.rounding.setSuffix(" %")
         self.rounding.setSpecialValueText("off")
-        self.rounding.setToolTip(
-            "Site policy (HOPA: 10%): suggest the nearest whole-vial dose within this "
-            "percentage of the order. Never applied without your acceptance."
-        )
+        self.rounding.setToolTip(_ROUNDING_TIP)
         self.rounding.valueChanged.connect(self.changed)
         caption = QLabel("Dose &rounding policy")
         caption.setBuddy(self.rounding)
@@ -62,6 +64,19 @@ class BillingOptions(QWidget):
         index = self.payer.findData(payer_id)
         if index >= 0:
             self.payer.setCurrentIndex(index)
+
+    def policy(self) -> int:
+        """The dose-rounding threshold in percent (0: off)."""
+        return self.rounding.value()
+
+    def set_policy(self, percent: int, fixed_by_site: bool = False) -> None:
+        """``fixed_by_site``: the site's settings file set it, so it can't be changed here."""
+        self.rounding.setValue(percent)
+        self.rounding.setEnabled(not fixed_by_site)
+        self.rounding.setToolTip(
+            f"{_ROUNDING_TIP} Set for every user by the site's settings file."
+            if fixed_by_site else _ROUNDING_TIP
+        )  # fmt: skip
 
     @property
     def rounding_percent(self) -> Decimal:

@@ -20,6 +20,8 @@ TEXT_FIELDS = {
     "site": ("siteInput", "Si&te", "Site name"),
     "patient": ("patientInput", "Patient (not saved)", "Patient identifier, never saved"),
 }
+#: What a new order keeps and the window remembers between sessions: never the patient's.
+REMEMBERED = ("site", "preparer")
 
 
 class NoteDetailsForm(QWidget):
@@ -81,7 +83,17 @@ class NoteDetailsForm(QWidget):
     def clear_order(self) -> None:
         """A new order keeps who prepares and where; it drops everything about the patient."""
         for field, edit in self.inputs.items():
-            if field not in ("preparer", "site"):
+            if field not in REMEMBERED:
                 edit.clear()
         self.biomarker.setChecked(False)
         self.biomarker_text.clear()
+
+    def remembered(self) -> dict[str, str]:
+        """The fields in ``REMEMBERED`` as typed, by field name."""
+        return {field: self.inputs[field].text() for field in REMEMBERED}
+
+    def restore(self, remembered: dict[str, str]) -> None:
+        """Fill in what ``remembered`` gave (fields outside ``REMEMBERED`` are not taken)."""
+        for field in REMEMBERED:
+            if field in remembered:
+                self.inputs[field].setText(remembered[field])
