@@ -102,6 +102,10 @@ def test_text_output_is_aligned_and_has_the_note(capsys: pytest.CaptureFixture[s
         (["--drug", "atezolizumab", "--dose", "100", "--date", "2026-13-01"], "YYYY-MM-DD"),
         (["--drug", "atezolizumab", "--dose", "100", "--date", "28/11/2026"], "YYYY-MM-DD"),
         (["--dose", "100"], "required: --drug"),
+        (["--drug", "atezolizumab", "--dose", "abc"], "The dose (--dose, mg) must be a number"),
+        (["--drug", "atezolizumab", "--dose", "1050", "--administered", " "],
+         "The administered amount is empty"),
+        (["--drug", "atezolizumab", "--dose", "100", "--payer", "nobody"], "No payer profile"),
         (["--drug", "atezolizumab", "--dose", "1", "--catalog", "/no/such.toml"], "does not exist"),
     ],
 )  # fmt: skip

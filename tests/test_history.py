@@ -20,6 +20,7 @@ from doseunits.app.folders import data_dir
 from doseunits.app.site import load_template
 from doseunits.catalog.model import Catalog
 from doseunits.engine.billing import BillingResult, compute
+from doseunits.engine.draft import NoteTexts, OrderDraft
 from doseunits.engine.order import DoseOrder, NoteDetails
 from doseunits.engine.plan import VialCount
 from doseunits.history.store import FILE_NAME, HistoryError, HistoryStore
@@ -67,7 +68,7 @@ def test_no_patient_identifier_is_stored(
     assert PRIOR_AUTH not in entry.note  # issued for one patient: it leads to them
     assert "J9022-JW x 15 units" in entry.note
     assert "Diagnosis code(s): C34.90" in entry.note
-    assert entry.inputs.details == {"preparer": "AB", "diagnosis_codes": "C34.90"}
+    assert entry.inputs.note == NoteTexts(preparer="AB", diagnosis_codes="C34.90")
     assert (entry.created_at, entry.hcpcs, entry.vials) == ("2026-11-28T15:30:00Z", "J9022",
                                                            "1 x 1200 mg")  # fmt: skip
     assert entry.lines[1].startswith("J9022-JW x 15 units")
@@ -83,21 +84,21 @@ def test_a_site_may_store_the_patient(tmp_path: Path, catalog: Catalog, template
     assert entry is not None
     assert f"Patient: {PATIENT}" in entry.note
     assert PRIOR_AUTH in entry.note
-    assert entry.inputs.details["patient"] == PATIENT
-    assert entry.inputs.details["prior_authorization"] == PRIOR_AUTH
+    assert entry.inputs.note.patient == PATIENT
+    assert entry.inputs.note.prior_authorization == PRIOR_AUTH
     store.close()
 
 
 def test_inputs_read_back_with_or_without_a_rounding() -> None:
-    from doseunits.history.records import OrderInputs, inputs_from_json, inputs_json
+    from doseunits.history.records import inputs_from_json, inputs_json
 
-    rounded = OrderInputs("sacituzumab-govitecan", DAY, dose_mg="720",
-                          rounded_from_mg="725", rounding_percent="10",
-                          rounded_from_basis="10 mg/kg x 72.5 kg = 725 mg")  # fmt: skip
+    rounded = OrderDraft("sacituzumab-govitecan", DAY.isoformat(), dose="720",
+                         rounded_from="725", rounding_percent="10",
+                         rounded_from_basis="10 mg/kg x 72.5 kg = 725 mg")  # fmt: skip
     assert inputs_from_json(inputs_json(rounded)) == rounded
     older = inputs_json(rounded)  # a row written before roundings were kept
     del older["rounded_from_mg"], older["rounding_percent"], older["rounded_from_basis"]
-    assert inputs_from_json(older).rounded_from_mg == ""
+    assert inputs_from_json(older).rounded_from == ""
     assert inputs_from_json(older).rounded_from_basis == ""
 
 
@@ -119,7 +120,7 @@ def test_prior_auths_kept_before_version_2_are_cleared(
         entry = store.get(order_id)
         assert entry is not None
         assert (PRIOR_AUTH in entry.note) is keep
-        assert ("prior_authorization" in entry.inputs.details) is keep
+        assert bool(entry.inputs.note.prior_authorization) is keep
         assert "Diagnosis code(s): C34.90" in entry.note
         assert (PRIOR_AUTH.encode() in file_bytes(path)) is keep
         store.close()
@@ -165,12 +166,12 @@ def test_reopen_gives_the_inputs_as_typed(
     assert entry is not None
     inputs = entry.inputs
     assert inputs.weight_based
-    assert (inputs.drug_id, inputs.date_of_service) == ("atezolizumab", DAY)
-    assert (inputs.dose_mg, inputs.dose_per_kg_mg, inputs.weight_kg, inputs.max_dose_mg,
-            inputs.administered_mg) == ("", "15", "95", "1200", "1000")  # fmt: skip
-    assert inputs.vials == (("50242-0917-01", 0), ("50242-0918-01", 2))
+    assert (inputs.drug, inputs.date) == ("atezolizumab", DAY.isoformat())
+    assert (inputs.dose, inputs.dose_per_kg, inputs.weight, inputs.max_dose,
+            inputs.administered) == ("", "15", "95", "1200", "1000")  # fmt: skip
+    assert inputs.vials == ("50242-0918-01x2",)  # the presentation not opened is no vial
     assert (entry.ordered_mg, entry.administered_mg) == (Decimal(1200), Decimal(1000))
-    assert inputs.payer_id == "medicare-part-b"
+    assert inputs.payer == "medicare-part-b"
     assert store.get(entry.id + 1) is None
     store.close()
 

@@ -196,10 +196,10 @@ def test_reopen_keeps_an_accepted_rounding_in_the_note(qtbot: QtBot, window: Mai
 
 
 def test_a_rounding_that_no_longer_comes_out_the_same_is_said(window: MainWindow) -> None:
-    from doseunits.history.records import OrderInputs
+    from doseunits.engine.draft import OrderDraft
 
-    inputs = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="700",
-                         rounded_from_mg="725", rounding_percent="10")  # fmt: skip
+    inputs = OrderDraft("sacituzumab-govitecan", "2026-11-28", dose="700",
+                        rounded_from="725", rounding_percent="10")  # fmt: skip
     reopened, caution = window.order_history.reopen(inputs)
     assert reopened  # as stored, with a word of caution
     assert "rounded from 725 mg" in caution
@@ -207,11 +207,11 @@ def test_a_rounding_that_no_longer_comes_out_the_same_is_said(window: MainWindow
     assert window.accepted_rounding is None
     assert "Dose rounded" not in window.results.snippet.toPlainText()
     for bad in ("Infinity", "-5", "x"):  # a damaged or hand-edited row: no crash either
-        damaged = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="720",
-                              rounded_from_mg=bad, rounding_percent="10")  # fmt: skip
+        damaged = OrderDraft("sacituzumab-govitecan", "2026-11-28", dose="720",
+                             rounded_from=bad, rounding_percent="10")  # fmt: skip
         assert window.order_history.reopen(damaged)[0]
         assert window.accepted_rounding is None
-    older = OrderInputs("sacituzumab-govitecan", dt.date(2026, 11, 28), dose_mg="720")
+    older = OrderDraft("sacituzumab-govitecan", "2026-11-28", dose="720")
     note = "Dose rounded from 725 mg to 720 mg per site policy (within 10%); ..."
     assert "can't say so" in window.order_history.reopen(older, note)[1]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from doseunits.errors import InputError
+from doseunits.errors import InputError, InputField
 
 #: The engine is exact for any dose up to this amount; larger ones are refused.
 MAX_DOSE_MG = Decimal(100_000)
@@ -16,7 +16,7 @@ MAX_DECIMALS = 6
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
 
 
-def to_decimal(value: object, what: str, field: str = "") -> Decimal:
+def to_decimal(value: object, what: str, field: InputField = "") -> Decimal:
     """Parse a person's or a file's number; ``what`` names it in the error."""
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise InputError(f"{what} must be a number (got {value!r}).", field)
@@ -43,7 +43,9 @@ def to_decimal(value: object, what: str, field: str = "") -> Decimal:
     return number
 
 
-def positive(value: object, what: str, field: str = "", limit: Decimal = MAX_DOSE_MG) -> Decimal:
+def positive(
+    value: object, what: str, field: InputField = "", limit: Decimal = MAX_DOSE_MG
+) -> Decimal:
     """A number above zero and at most ``limit``."""
     number = to_decimal(value, what, field)
     if number <= 0:

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import NamedTuple
 
-from doseunits.errors import InputError
+from doseunits.errors import InputError, InputField
 from doseunits.quantities import fmt_places
 
 _HYPHENATED = re.compile(r"^([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})$")
@@ -21,8 +21,10 @@ class Ndc(NamedTuple):
     package: str
 
     @classmethod
-    def parse(cls, text: str) -> Ndc:
-        """Accept 5-4-2, 4-4-2, 5-3-2, 5-4-1 with hyphens, or 11 digits (read as 5-4-2)."""
+    def parse(cls, text: str, field: InputField = "") -> Ndc:
+        """Accept 5-4-2, 4-4-2, 5-3-2, 5-4-1 with hyphens, or 11 digits (read as 5-4-2).
+
+        ``field``: the order's field the text was typed in, for the error."""
         cleaned = text.strip()
         if re.fullmatch(r"[0-9]{11}", cleaned):
             return cls(cleaned[:5], cleaned[5:9], cleaned[9:])
@@ -31,7 +33,7 @@ class Ndc(NamedTuple):
             raise InputError(
                 f"NDC {text.strip()!r} is not an NDC: write it as 5-4-2 with hyphens "
                 "(like 50242-0917-01) or as 11 digits.",
-                "ndc",
+                field,
             )
         labeler, product, package = match.groups()
         return cls(labeler.zfill(5), product.zfill(4), package.zfill(2))

@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,9 +19,11 @@ from doseunits import __version__
 from doseunits.app.folders import site_catalog_files
 from doseunits.app.site import load_default_catalog
 from doseunits.catalog.model import Catalog
-from doseunits.dates import strict_date
-from doseunits.errors import DoseUnitsError, InputError
-from doseunits.quantities import to_decimal
+from doseunits.errors import DoseUnitsError, InputError, OrderField
+
+TYPE_CHECKING = False  # the draft's module loads with calc, not with every command
+if TYPE_CHECKING:
+    from doseunits.engine.draft import OrderDraft
 
 EXIT_BAD_INPUT = 2
 EXIT_AUDIT_FOUND = 1  # the audit ran, and some rows are a mismatch or an error
@@ -140,47 +141,21 @@ def _calc(args: argparse.Namespace) -> int:
     # Imported here: the window's start-up does not need the command line's output code.
     from doseunits.app.site import Site
     from doseunits.engine.billing import compute
-    from doseunits.engine.order import DoseOrder, NoteDetails
-    from doseunits.engine.vialspec import parse_vials
+    from doseunits.engine.draft import build_order, rounding_threshold
     from doseunits.outputs.note import render_note
     from doseunits.outputs.result_text import as_dict, as_text
-    from doseunits.payers.model import MEDICARE_RULES
 
     site = Site.load(args.catalog, args.template)
     catalog = site.catalog
-    drug = catalog.find(args.drug)
-    order = DoseOrder(
-        drug=drug,
-        date_of_service=parse_date(args.date) if args.date else dt.date.today(),
-        dose_mg=_number(args.dose, "The dose (--dose, mg)", "dose"),
-        dose_per_kg_mg=_number(args.dose_per_kg, "The dose per kg (--dose-per-kg)", "dose_per_kg"),
-        weight_kg=_number(args.weight, "The weight (--weight, kg)", "weight"),
-        max_dose_mg=_number(args.max_dose, "The maximum dose (--max-dose, mg)", "max_dose"),
-        administered_mg=_number(args.administered, "The administered amount", "administered"),
-        vials=tuple(parse_vials(args.vial, drug, catalog)) if args.vial else None,
-        payer=site.payers.find(args.payer) if args.payer else MEDICARE_RULES,
-        acquired_340b=args.acquired_340b,
-        details=NoteDetails(
-            preparer=args.preparer,
-            witness=args.witness,
-            waste_reason=args.waste_reason,
-            diagnosis_codes=args.diagnosis,
-            prior_authorization=args.prior_auth,
-            biomarker_on_file=args.biomarker,
-        ),
-    )
+    order = build_order(draft_of_args(args), catalog, site.payers, CALC_LABELS)
+    drug = order.drug
     result = compute(order)
     snippet = render_note(result, site.template)
     suggestion = None
     if args.round_within is not None:
         from doseunits.engine.rounding import suggest_rounding
 
-        percent = to_decimal(args.round_within, "The rounding threshold (--round-within)")
-        if not 0 <= percent <= 100:
-            raise InputError(
-                f"The rounding threshold (--round-within) must be a percentage from 0 to 100 "
-                f"(got {args.round_within})."
-            )
+        percent = rounding_threshold(args.round_within, "The rounding threshold (--round-within)")
         suggestion = suggest_rounding(drug, result.ordered_mg, percent)
     if args.json:
         import json
@@ -244,18 +219,47 @@ def load_catalog(extra: Sequence[Path] = ()) -> Catalog:
     return load_default_catalog([*site_catalog_files(), *extra])
 
 
-def parse_date(text: str) -> dt.date:
-    try:
-        return strict_date(text)
-    except ValueError:
-        raise InputError(
-            f"The date of service must be a real date written YYYY-MM-DD (got {text!r}).", "date"
-        ) from None
+#: Errors name the flag that was given.
+CALC_LABELS: dict[OrderField, str] = {
+    "dose": "The dose (--dose, mg)",
+    "dose_per_kg": "The dose per kg (--dose-per-kg)",
+    "weight": "The weight (--weight, kg)",
+    "max_dose": "The maximum dose (--max-dose, mg)",
+    "administered": "The administered amount",
+}
 
 
-def _number(text: str | None, what: str, field: str) -> Decimal | None:
-    """Parse now so the message names the flag; range checks stay in the engine."""
-    return None if text is None else to_decimal(text, what, field)
+def draft_of_args(args: argparse.Namespace) -> OrderDraft:
+    """calc's flags as an order typed (the engine's order is made from it by build_order)."""
+    from doseunits.engine.draft import NoteTexts, OrderDraft
+
+    def given(text: str | None, name: OrderField) -> str:
+        """An amount flag; given empty it is an error, not the amount left out (an empty
+        --administered must not bill the whole dose)."""
+        if text is not None and not text.strip():
+            raise InputError(f"{CALC_LABELS[name]} is empty; type a number.", name)
+        return text or ""
+
+    return OrderDraft(
+        drug=args.drug,
+        date=args.date or dt.date.today().isoformat(),
+        dose=given(args.dose, "dose"),
+        dose_per_kg=given(args.dose_per_kg, "dose_per_kg"),
+        weight=given(args.weight, "weight"),
+        max_dose=given(args.max_dose, "max_dose"),
+        administered=given(args.administered, "administered"),
+        vials=tuple(args.vial) if args.vial else None,
+        payer=args.payer or "",
+        acquired_340b=args.acquired_340b,
+        note=NoteTexts(
+            preparer=args.preparer,
+            witness=args.witness,
+            waste_reason=args.waste_reason,
+            diagnosis_codes=args.diagnosis,
+            prior_authorization=args.prior_auth,
+            biomarker_on_file=args.biomarker,
+        ),
+    )
 
 
 def _sentence(message: str) -> str:

@@ -16,7 +16,7 @@ from doseunits.catalog.ndc import Ndc, n4_string
 from doseunits.engine import rules
 from doseunits.engine.order import DoseOrder
 from doseunits.engine.plan import PlanTooLarge, VialCount, VialPlan, least_waste_plan
-from doseunits.errors import InputError
+from doseunits.errors import InputError, OrderField
 from doseunits.quantities import MAX_DOSE_MG, fmt, fmt_places, positive
 
 MAX_WEIGHT_KG = Decimal(500)
@@ -80,7 +80,7 @@ class Warning(NamedTuple):
     """Something a biller should act on; ``field`` is the input that caused it."""
 
     text: str
-    field: str
+    field: OrderField
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,10 @@ from doseunits.quantities import MAX_VIALS, fmt, to_decimal
 _SPEC = re.compile(r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*[xX]\s*(?P<count>[0-9]+))?$")
 
 
-def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCount:
-    """``1200x1``, ``840x2``, ``50242-0918-01x1``, ``1200`` (one vial)."""
-    text = spec.strip()
-    if len(text) > 40:  # quoted in messages: keep them one readable sentence
-        text = text[:37] + "..."
+def spec_parts(spec: str) -> tuple[str, int]:
+    """The vial of one SPEC as written (a strength in mg or an NDC) and its count:
+    ``840x2`` -> ("840", 2), ``1200`` -> ("1200", 1)."""
+    text = _quoted(spec)
     match = _SPEC.match(spec.strip())
     if not match:
         raise InputError(
@@ -31,9 +30,15 @@ def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCou
         raise InputError(
             f"The vial count in {text!r} must be a whole number from 1 to {MAX_VIALS}.", "vials"
         )
-    what = match["what"]
+    return match["what"], count
+
+
+def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCount:
+    """``1200x1``, ``840x2``, ``50242-0918-01x1``, ``1200`` (one vial)."""
+    what, count = spec_parts(spec)
+    text = _quoted(spec)
     if "-" in what or (what.isdigit() and len(what) >= 10):
-        ndc = Ndc.parse(what)
+        ndc = Ndc.parse(what, "vials")
         presentation = drug.presentation(ndc)
         if presentation is None:
             other = catalog.lookup_ndc(ndc) if catalog else None
@@ -48,6 +53,12 @@ def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCou
     raise InputError(
         f"{drug.name} has no {fmt(strength)} mg vial; its vials are {strengths}.", "vials"
     )
+
+
+def _quoted(spec: str) -> str:
+    """A spec as its messages quote it: one readable sentence, however long it was."""
+    text = spec.strip()
+    return text[:37] + "..." if len(text) > 40 else text
 
 
 def parse_vials(specs: list[str], drug: Drug, catalog: Catalog | None = None) -> list[VialCount]:

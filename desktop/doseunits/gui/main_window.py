@@ -1,7 +1,8 @@
 """The main window: an order in, billing lines and the note out, recomputed on every edit.
 
-It gathers what the widgets hold into a ``DoseOrder``, asks the engine, and shows the
-result; no billing rule lives here.
+It reads what the widgets hold as the order typed (``draft()``), has engine/draft.py
+make the engine's order of it, asks the engine, and shows the result; no billing rule
+lives here. ``load_draft`` fills the widgets with an order typed (a reopened one).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from doseunits.gui.widgets.billing_options import BillingOptions
 from doseunits.gui.widgets.drug_selector import DrugBox
 from doseunits.gui.widgets.field_message import ERROR, INFO, WARNING, FieldMessage
 from doseunits.gui.widgets.note_details import NoteDetailsForm
-from doseunits.gui.widgets.order_form import NUMBER_FIELDS, OrderForm
+from doseunits.gui.widgets.order_form import OrderForm
 from doseunits.gui.widgets.results_panel import ResultsPanel
 from doseunits.gui.widgets.rounding_banner import RoundingBanner
 from doseunits.gui.widgets.scan_catcher import ScanCatcher
@@ -48,8 +49,10 @@ if TYPE_CHECKING:
 
     from doseunits.app.site import Site
     from doseunits.engine.billing import BillingResult
+    from doseunits.engine.draft import OrderDraft
     from doseunits.engine.order import DoseOrder
     from doseunits.engine.rounding import RoundingSuggestion
+    from doseunits.errors import OrderField
     from doseunits.gui.actions.settings_store import SettingsStore
 
     Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
@@ -96,6 +99,21 @@ class MainWindow(QMainWindow):
         self.note_form = NoteDetailsForm()
         note_box = QGroupBox("For the note (optional)")
         QVBoxLayout(note_box).addWidget(self.note_form)
+        form = self.order_form
+        #: Each field of the order (errors.OrderField): its input and the message line
+        #: under it, where its errors and warnings are shown.
+        self.field_widgets: dict[OrderField, tuple[QWidget, FieldMessage]] = {
+            "drug": (self.drug_selector, self.drug_message),
+            "date": (form.date, form.messages["date"]),
+            "dose": (form.inputs["dose"], form.messages["dose"]),
+            "dose_per_kg": (form.inputs["dose_per_kg"], form.messages["dose_per_kg"]),
+            "weight": (form.inputs["weight"], form.messages["weight"]),
+            "max_dose": (form.inputs["max_dose"], form.messages["max_dose"]),
+            "administered": (form.inputs["administered"], form.messages["administered"]),
+            "vials": (self.vials.table, self.vials.message),
+            "lots": (self.vials.table, self.vials.message),  # lot and expiry: in its rows
+            "payer": (self.billing.payer, self.billing.message),
+        }
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -189,13 +207,15 @@ class MainWindow(QMainWindow):
         if not self.order_form.has_dose():
             self.vials.show_plan(None)
             return self._show(None)
+        from doseunits.engine.draft import build_order
         from doseunits.outputs.note import render_note
 
+        self.accepted_rounding = self._held_rounding()
         try:
-            result = self.engine(self._order(drug))
+            result = self.engine(build_order(self.draft(), self.catalog, self.payers))
             snippet = render_note(result, self.template)
         except InputError as error:
-            self._field_message(error.field).show_message(ERROR, str(error))
+            self._input_message(error).show_message(ERROR, str(error))
             return self._show(None)
         except DoseUnitsError as error:  # a site template that can't be filled
             self.export_message.show_message(ERROR, str(error))
@@ -205,11 +225,11 @@ class MainWindow(QMainWindow):
             return self._show(None)
         self.vials.show_plan(result.plan if result.plan_proposed else None)
         self.rounding_banner.show_suggestion(self._suggestion(result))
-        by_field: dict[str, list[str]] = {}
+        by_field: dict[OrderField, list[str]] = {}
         for warning in result.warnings:  # several warnings on one field share its line
             by_field.setdefault(warning.field, []).append(warning.text)
         for field, texts in by_field.items():
-            self._field_message(field).show_message(WARNING, " ".join(texts))
+            self.field_widgets[field][1].show_message(WARNING, " ".join(texts))
         return self._show(result, snippet)
 
     def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
@@ -268,34 +288,116 @@ class MainWindow(QMainWindow):
         self.vials.add_scanned(scan.presentation.ndc, scan.lot, scan.expiry)
         message.show_message(INFO, f"Added 1 vial: NDC {scan.ndc}, lot {scan.lot or '-'}.")
 
-    def _order(self, drug: Drug) -> DoseOrder:
-        import dataclasses
-
-        from doseunits.engine.order import DoseOrder
+    # The order as typed ---------------------------------------------------------------
+    def draft(self) -> OrderDraft:
+        """What the widgets hold, as typed (the fields the dose type switches off: empty)."""
+        from doseunits.engine.draft import OrderDraft
 
         form = self.order_form
-        number = form.number
-        weight_based = form.weight_based
-        rounding = self.accepted_rounding
-        if rounding and (weight_based or form.text("dose").strip() != fmt(rounding.rounded_mg)):
-            rounding = self.accepted_rounding = None  # the dose was edited after accepting
-        details = dataclasses.replace(self.note_form.details(), vials=self.vials.details())
-        return DoseOrder(
-            drug=drug,
-            date_of_service=form.date_of_service(),
-            dose_mg=None if weight_based else number("dose"),
-            dose_per_kg_mg=number("dose_per_kg") if weight_based else None,
-            weight_kg=number("weight") if weight_based else None,
-            max_dose_mg=number("max_dose") if weight_based else None,
-            administered_mg=number("administered"),
-            vials=self.vials.counts(),
-            details=details,
-            payer=self.billing.current_payer(),
+        drug = self.drug_selector.current_drug()
+        rounding = self._held_rounding()
+        return OrderDraft(
+            drug=drug.id if drug else self.drug_selector.currentText().strip(),
+            date=form.date_text(),
+            dose=form.used_text("dose"),
+            dose_per_kg=form.used_text("dose_per_kg"),
+            weight=form.used_text("weight"),
+            max_dose=form.used_text("max_dose"),
+            administered=form.used_text("administered"),
+            vials=self.vials.typed_vials(),
+            lots=self.vials.lots(),
+            payer=self.billing.payer_id(),
             acquired_340b=self.billing.acquired_340b.isChecked(),
-            rounded_from_mg=rounding.ordered_mg if rounding else None,
-            rounding_percent=rounding.threshold_percent if rounding else None,
+            rounded_from=fmt(rounding.ordered_mg) if rounding else "",
+            rounding_percent=fmt(rounding.threshold_percent) if rounding else "",
             rounded_from_basis=rounding.ordered_basis if rounding else "",
+            note=self.note_form.texts(),
         )
+
+    def load_draft(self, draft: OrderDraft) -> None:
+        """Fill the window with an order as typed, as a new order (a reopened one, say),
+        and compute it once. A vial or lot the drug no longer has is left out; an
+        accepted rounding is kept when the site's rule still gives the same dose.
+
+        Raises InputError (field "drug"), changing nothing, when the catalog has no such
+        drug."""
+        from doseunits.catalog.ndc import Ndc
+        from doseunits.engine.vialspec import parse_vial
+
+        drug = self.catalog.find(draft.drug)
+        self.new_order()
+        self.drug_selector.select(drug.id)  # its drugChanged sets up the vial table
+        parts = (self.order_form, self.vials, self.note_form, self.billing)
+        for widget in parts:
+            widget.blockSignals(True)  # one recompute at the end, with everything in
+        try:
+            texts = {"dose": draft.dose, "dose_per_kg": draft.dose_per_kg,
+                     "weight": draft.weight, "max_dose": draft.max_dose,
+                     "administered": draft.administered}  # fmt: skip
+            self.order_form.fill(draft.weight_based, texts, draft.date)
+            if draft.payer.strip():
+                self.billing.select_payer(draft.payer)
+            self.billing.acquired_340b.setChecked(draft.acquired_340b)
+            self.note_form.fill(draft.note)
+            counts: dict[Ndc, int] | None = None
+            if draft.vials is not None:
+                counts = {}
+                for spec in draft.vials:
+                    try:
+                        vial = parse_vial(spec, drug)
+                    except InputError:
+                        continue
+                    ndc = vial.presentation.ndc
+                    counts[ndc] = counts.get(ndc, 0) + vial.count
+            self.vials.set_counts(counts)
+            lots = {}
+            for typed in draft.lots:
+                try:
+                    lots[Ndc.parse(typed.ndc)] = (typed.lot, typed.expiry)
+                except InputError:
+                    continue
+            self.vials.set_lots(lots)
+        finally:
+            for widget in parts:
+                widget.blockSignals(False)
+        self.accepted_rounding = self._rounding_of(draft, drug)
+        self.recompute()
+
+    def _rounding_of(self, draft: OrderDraft, drug: Drug) -> RoundingSuggestion | None:
+        """A draft's accepted rounding, worked out again from its ordered dose and the
+        site's threshold, so the note says again that the dose was rounded and why; None
+        when that no longer gives the draft's dose (or the draft's numbers are damaged)."""
+        if not draft.rounded_from.strip():
+            return None
+        from dataclasses import replace
+
+        from doseunits.engine.draft import drug_amount, percent
+        from doseunits.engine.rounding import suggest_rounding
+        from doseunits.gui.widgets.billing_options import MAX_ROUNDING
+
+        try:
+            ordered = drug_amount(draft.rounded_from, drug, "The dose it was rounded from", "dose")
+            threshold = percent(draft.rounding_percent, "The rounding threshold")
+            if ordered is None or threshold is None or ordered <= 0:
+                return None
+            if not 0 < threshold <= MAX_ROUNDING:
+                return None
+            suggestion = suggest_rounding(drug, ordered, threshold)
+        except (InputError, ArithmeticError):  # a damaged or hand-edited row (PlanTooLarge too)
+            return None
+        if suggestion is None or fmt(suggestion.rounded_mg) != draft.dose.strip():
+            return None
+        return replace(suggestion, ordered_basis=draft.rounded_from_basis)
+
+    def _held_rounding(self) -> RoundingSuggestion | None:
+        """The accepted rounding while the flat dose field holds the rounded dose; once the
+        dose is edited the order is no longer the rounded one."""
+        rounding, form = self.accepted_rounding, self.order_form
+        if rounding and (
+            form.weight_based or form.text("dose").strip() != fmt(rounding.rounded_mg)
+        ):
+            return None
+        return rounding
 
     def _show(self, result: BillingResult | None, snippet: str = "") -> None:
         self.result = result
@@ -308,25 +410,22 @@ class MainWindow(QMainWindow):
         for button in (self.copy_button, self.save_button, self.print_button):
             button.setEnabled(result is not None)
 
-    def _field_message(self, field: str) -> FieldMessage:
-        if field in self.order_form.messages:
-            return self.order_form.messages[field]
-        if field == "vials":
-            return self.vials.message
-        return self.drug_message
+    def _input_message(self, error: InputError) -> FieldMessage:
+        """Where an input error is shown: at its field's line, or (one about no field of
+        the order) under the results."""
+        field = error.field
+        if field == "" or field == "scan":  # never from an order; not the drug's line either
+            return self.export_message
+        return self.field_widgets[field][1]
 
     def _clear_messages(self) -> None:
-        for message in (*self.order_form.messages.values(), self.vials.message,
-                        self.drug_message, self.export_message):  # fmt: skip
+        for _, message in self.field_widgets.values():
             message.clear_message()
+        self.export_message.clear_message()
 
-    def field_input(self, field: str) -> QWidget:
-        """The input a core field name refers to (for tests and focus)."""
-        if field in NUMBER_FIELDS:
-            return self.order_form.inputs[field]
-        return {"date": self.order_form.date, "vials": self.vials.table}.get(
-            field, self.drug_selector
-        )
+    def field_input(self, field: OrderField) -> QWidget:
+        """The input of a field of the order (for tests and focus)."""
+        return self.field_widgets[field][0]
 
     def report_unexpected(self, error: Exception) -> None:
         import logging

@@ -9,41 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from string import Template
 from typing import Any
 
 from doseunits.engine.billing import BillingResult
+from doseunits.engine.draft import NoteTexts, OrderDraft, draft_of
+from doseunits.engine.vialspec import spec_parts
 from doseunits.outputs.note import render_note
-from doseunits.quantities import fmt
-
-
-@dataclass(frozen=True)
-class OrderInputs:
-    """What the window needs to fill its form again; amounts as the text typed (fmt)."""
-
-    drug_id: str
-    date_of_service: dt.date
-    dose_mg: str = ""
-    dose_per_kg_mg: str = ""
-    weight_kg: str = ""
-    max_dose_mg: str = ""
-    administered_mg: str = ""
-    #: (NDC, count) as typed in the vial table; None when the counts followed the plan.
-    vials: tuple[tuple[str, int], ...] | None = None
-    payer_id: str = ""
-    acquired_340b: bool = False
-    details: dict[str, str] = field(default_factory=dict)  # note fields; no patient by default
-    #: An accepted dose rounding: the ordered dose and the site's threshold, so a reopened
-    #: order's note says again that (and why) its dose was rounded. Empty when none.
-    rounded_from_mg: str = ""
-    rounding_percent: str = ""
-    rounded_from_basis: str = ""  # a weight-based order as written, when it was rounded
-
-    @property
-    def weight_based(self) -> bool:
-        return bool(self.dose_per_kg_mg)
 
 
 @dataclass(frozen=True)
@@ -60,7 +34,7 @@ class HistoryEntry:
     vials: str  # "1 x 1200 mg + 1 x 840 mg"
     lines: tuple[str, ...]  # "J9022-JW x 15 units; NDC ..."
     note: str
-    inputs: OrderInputs
+    inputs: OrderDraft  # the order as typed, to reopen it
 
 
 #: Note fields that point at one patient: the patient line, and the prior-authorization
@@ -70,40 +44,15 @@ class HistoryEntry:
 PATIENT_LINKED = ("patient", "prior_authorization")
 
 
-def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> OrderInputs:
-    order = result.order
-
-    def text(value: Decimal | None) -> str:
-        return "" if value is None else fmt(value)
-
-    details = {}
-    for item in dataclasses.fields(order.details):  # the text fields; lots are in the note
-        value = getattr(order.details, item.name)
-        if (
-            isinstance(value, str)
-            and value
-            and (item.name not in PATIENT_LINKED or store_patient_identifier)
-        ):
-            details[item.name] = value
-    typed = None
-    if order.vials is not None:
-        typed = tuple((str(v.presentation.ndc), v.count) for v in order.vials)
-    return OrderInputs(
-        drug_id=order.drug.id,
-        date_of_service=order.date_of_service,
-        dose_mg=text(order.dose_mg),
-        dose_per_kg_mg=text(order.dose_per_kg_mg),
-        weight_kg=text(order.weight_kg),
-        max_dose_mg=text(order.max_dose_mg),
-        administered_mg=text(order.administered_mg),
-        vials=typed,
-        payer_id=order.payer.id,
-        acquired_340b=order.acquired_340b,
-        details=details,
-        rounded_from_mg=text(order.rounded_from_mg),
-        rounding_percent=text(order.rounding_percent),
-        rounded_from_basis=order.rounded_from_basis,
-    )
+def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> OrderDraft:
+    """The order as typed, as the history keeps it: without the patient-linked fields
+    unless the site opted in, and without lots and expiries (they are in the note; a
+    reopened order is prepared from other vials)."""
+    draft = draft_of(result.order)
+    note = draft.note
+    if not store_patient_identifier:
+        note = dataclasses.replace(note, **dict.fromkeys(PATIENT_LINKED, ""))
+    return dataclasses.replace(draft, lots=(), note=note)
 
 
 def note_for_history(
@@ -118,28 +67,50 @@ def note_for_history(
     return render_note(result, template)
 
 
-def inputs_json(inputs: OrderInputs) -> dict[str, Any]:
-    data = dataclasses.asdict(inputs)
-    data["date_of_service"] = inputs.date_of_service.isoformat()
-    data["vials"] = None if inputs.vials is None else [list(v) for v in inputs.vials]
-    return data
+# The stored JSON keeps the names it had before OrderDraft (rows written by older
+# versions read back, and older versions read these).
+def inputs_json(draft: OrderDraft) -> dict[str, Any]:
+    vials = None
+    if draft.vials is not None:
+        vials = [list(spec_parts(spec)) for spec in draft.vials]  # [NDC, count] pairs
+    note = dataclasses.asdict(draft.note)
+    return {
+        "drug_id": draft.drug,
+        "date_of_service": draft.date,
+        "dose_mg": draft.dose,
+        "dose_per_kg_mg": draft.dose_per_kg,
+        "weight_kg": draft.weight,
+        "max_dose_mg": draft.max_dose,
+        "administered_mg": draft.administered,
+        "vials": vials,
+        "payer_id": draft.payer,
+        "acquired_340b": draft.acquired_340b,
+        "details": {name: text for name, text in note.items() if text},
+        "rounded_from_mg": draft.rounded_from,
+        "rounding_percent": draft.rounding_percent,
+        "rounded_from_basis": draft.rounded_from_basis,
+    }
 
 
-def inputs_from_json(data: dict[str, Any]) -> OrderInputs:
+def inputs_from_json(data: dict[str, Any]) -> OrderDraft:
     vials = data.get("vials")
-    return OrderInputs(
-        drug_id=str(data["drug_id"]),
-        date_of_service=dt.date.fromisoformat(data["date_of_service"]),
-        dose_mg=str(data.get("dose_mg", "")),
-        dose_per_kg_mg=str(data.get("dose_per_kg_mg", "")),
-        weight_kg=str(data.get("weight_kg", "")),
-        max_dose_mg=str(data.get("max_dose_mg", "")),
-        administered_mg=str(data.get("administered_mg", "")),
-        vials=None if vials is None else tuple((str(n), int(c)) for n, c in vials),
-        payer_id=str(data.get("payer_id", "")),
+    details = {str(k): str(v) for k, v in dict(data.get("details", {})).items()}
+    known = {item.name for item in dataclasses.fields(NoteTexts)}
+    return OrderDraft(
+        drug=str(data["drug_id"]),
+        date=dt.date.fromisoformat(data["date_of_service"]).isoformat(),
+        dose=str(data.get("dose_mg", "")),
+        dose_per_kg=str(data.get("dose_per_kg_mg", "")),
+        weight=str(data.get("weight_kg", "")),
+        max_dose=str(data.get("max_dose_mg", "")),
+        administered=str(data.get("administered_mg", "")),
+        # Rows kept before the vials were written as the draft's also list unopened
+        # presentations (count 0): not vials opened, so not in the draft.
+        vials=None if vials is None else tuple(f"{n}x{int(c)}" for n, c in vials if int(c) > 0),
+        payer=str(data.get("payer_id", "")),
         acquired_340b=bool(data.get("acquired_340b", False)),
-        details={str(k): str(v) for k, v in dict(data.get("details", {})).items()},
-        rounded_from_mg=str(data.get("rounded_from_mg", "")),  # absent in older rows
+        note=NoteTexts(**{k: v for k, v in details.items() if k in known}),
+        rounded_from=str(data.get("rounded_from_mg", "")),  # absent in older rows
         rounding_percent=str(data.get("rounding_percent", "")),
         rounded_from_basis=str(data.get("rounded_from_basis", "")),
     )

@@ -193,8 +193,8 @@ class HistoryStore:
         ]  # fmt: skip
         row = (
             _timestamp(now),
-            inputs.date_of_service.isoformat(),
-            inputs.drug_id,
+            result.order.date_of_service.isoformat(),
+            result.drug.id,
             result.drug.hcpcs,
             fmt(result.ordered_mg),
             fmt(result.administered_mg),

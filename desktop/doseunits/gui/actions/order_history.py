@@ -12,19 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
 from doseunits.app.settings import HISTORY_ENABLED, RETENTION_DAYS, STORE_PATIENT_IDENTIFIER
-from doseunits.catalog.ndc import Ndc
-from doseunits.errors import DoseUnitsError
-from doseunits.gui.widgets.billing_options import MAX_ROUNDING
+from doseunits.errors import DoseUnitsError, InputError
 from doseunits.outputs.note import ROUNDED_FROM
-from doseunits.quantities import fmt
 
 if TYPE_CHECKING:  # the history's SQLite code loads when it is first used
+    from doseunits.engine.draft import OrderDraft
     from doseunits.gui.main_window import MainWindow
-    from doseunits.history.records import OrderInputs
     from doseunits.history.store import HistoryStore
 
 
@@ -121,77 +118,35 @@ class OrderHistory(QObject):
             return
         self.recorded.emit(order_id)
 
-    def reopen(self, inputs: OrderInputs, note: str = "") -> tuple[bool, str]:
+    def reopen(self, draft: OrderDraft, note: str = "") -> tuple[bool, str]:
         """Fill the window's form with a stored order (``note``: the note it was stored
-        with). Returns whether it was reopened, and what the user must know ("" if all
-        is as stored)."""
-        window = self.window
-        if window.drug_selector.findData(inputs.drug_id) < 0:
-            return False, f"The drug {inputs.drug_id!r} is no longer in the catalog."
-        window.new_order()
-        window.drug_selector.select(inputs.drug_id)
-        form = window.order_form
-        (form.per_kg if inputs.weight_based else form.flat).setChecked(True)
-        texts = {
-            "dose": inputs.dose_mg,
-            "dose_per_kg": inputs.dose_per_kg_mg,
-            "weight": inputs.weight_kg,
-            "max_dose": inputs.max_dose_mg,
-            "administered": inputs.administered_mg,
-        }
-        for field, text in texts.items():
-            form.inputs[field].setText(text)
-        day = inputs.date_of_service
-        form.date.setDate(QDate(day.year, day.month, day.day))
-        if inputs.payer_id:
-            window.billing.select_payer(inputs.payer_id)
-        window.billing.acquired_340b.setChecked(inputs.acquired_340b)
-        for field, edit in window.note_form.inputs.items():
-            if field not in ("preparer", "site") and field in inputs.details:
-                edit.setText(inputs.details[field])
-        if inputs.vials is None:
-            window.vials.follow_plan()
-        else:
-            for ndc, count in inputs.vials:
-                window.vials.set_count(Ndc.parse(ndc), count)
-            window.vials.edited = True  # as typed, even where they equal the plan
-        caution = self._restore_rounding(inputs, note)
-        window.recompute()
-        return True, caution
+        with), keeping this station's preparer and site. Returns whether it was
+        reopened, and what the user must know ("" if all is as stored)."""
+        from dataclasses import replace
 
-    def _restore_rounding(self, inputs: OrderInputs, note: str) -> str:
-        """The order's accepted rounding, worked out again from its ordered dose and the
-        site's threshold, so the note says again that the dose was rounded and why.
-        Returns what to tell the user when that can't be done."""
-        said = f"{ROUNDED_FROM} " in note
-        if not inputs.rounded_from_mg:
-            if said:  # kept before roundings were stored with the order
+        window = self.window
+        here = window.draft().note
+        note_texts = replace(draft.note, preparer=here.preparer, site=here.site)
+        try:
+            window.load_draft(replace(draft, note=note_texts))
+        except InputError:
+            return False, f"The drug {draft.drug!r} is no longer in the catalog."
+        return True, self._rounding_caution(draft, note)
+
+    def _rounding_caution(self, draft: OrderDraft, note: str) -> str:
+        """What to tell the user when the order's accepted rounding could not be put back
+        (the window works it out again, so the note says again that the dose was rounded)."""
+        if not draft.rounded_from.strip():
+            if f"{ROUNDED_FROM} " in note:  # kept before roundings were stored with the order
                 return ("Its note said the dose was rounded per site policy; the new note "
                         "can't say so (kept by an older DoseUnits): check the dose.")  # fmt: skip
             return ""
-        from decimal import Decimal
-
-        from doseunits.engine.plan import PlanTooLarge
-        from doseunits.engine.rounding import suggest_rounding
-
-        drug = self.window.drug_selector.current_drug()
-        suggestion = None
-        try:
-            ordered = Decimal(inputs.rounded_from_mg)
-            percent = Decimal(inputs.rounding_percent or "0")
-            if drug and ordered.is_finite() and ordered > 0 and 0 < percent <= MAX_ROUNDING:
-                suggestion = suggest_rounding(drug, ordered, percent)
-        except (ArithmeticError, ValueError, PlanTooLarge):  # a damaged or hand-edited row
-            suggestion = None
-        if suggestion is None or fmt(suggestion.rounded_mg) != inputs.dose_mg:
+        if not self.window.draft().rounded_from:
             return (
-                f"Its dose was rounded from {inputs.rounded_from_mg} mg per site policy, "
+                f"Its dose was rounded from {draft.rounded_from} mg per site policy, "
                 "and that rounding can't be worked out the same way again (the catalog "
                 "changed?): the new note won't say so; check the dose."
             )
-        from dataclasses import replace
-
-        self.window.accepted_rounding = replace(suggestion, ordered_basis=inputs.rounded_from_basis)
         return ""
 
     def show_dialog(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from doseunits.app.settings import ROUNDING_PERCENT
+from doseunits.gui.widgets.field_message import FieldMessage
 from doseunits.payers.model import DEFAULT_PAYER, Payer, PayerList
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class BillingOptions(QWidget):
         caption = QLabel("Pa&yer profile")
         caption.setBuddy(self.payer)
         layout.addRow(caption, self.payer)
+        self.message = FieldMessage("payerSelectorMessage")
+        layout.addRow(self.message)  # a row of its own: hidden, it takes no space
         self.acquired_340b = QCheckBox("&340B-acquired drug (adds the payer's 340B modifier)")
         self.acquired_340b.setObjectName("acquired340bCheck")
         self.acquired_340b.toggled.connect(self.changed)
@@ -58,7 +61,10 @@ class BillingOptions(QWidget):
         layout.addRow(caption, self.rounding)
 
     def current_payer(self) -> Payer:
-        return self.payers.find(str(self.payer.currentData()))
+        return self.payers.find(self.payer_id())
+
+    def payer_id(self) -> str:
+        return str(self.payer.currentData())
 
     def select_payer(self, payer_id: str) -> None:
         index = self.payer.findData(payer_id)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 if TYPE_CHECKING:
-    from doseunits.engine.order import NoteDetails
+    from doseunits.engine.draft import NoteTexts
 
 # objectName, label, accessible name
 TEXT_FIELDS = {
@@ -60,16 +60,16 @@ class NoteDetailsForm(QWidget):
         row.addWidget(self.biomarker_text, 1)
         layout.addRow("Biomarker", row)
 
-    def details(self) -> NoteDetails:
-        from doseunits.engine.order import NoteDetails
+    def texts(self) -> NoteTexts:
+        from doseunits.engine.draft import NoteTexts
 
         def text(field: str) -> str:
-            return self.inputs[field].text().strip()
+            return self.inputs[field].text()
 
         biomarker = ""
         if self.biomarker.isChecked():
             biomarker = self.biomarker_text.text().strip() or "yes"
-        return NoteDetails(
+        return NoteTexts(
             preparer=text("preparer"),
             witness=text("witness"),
             waste_reason=text("waste_reason"),
@@ -79,6 +79,13 @@ class NoteDetailsForm(QWidget):
             patient=text("patient"),
             site=text("site"),
         )
+
+    def fill(self, texts: NoteTexts) -> None:
+        for field, edit in self.inputs.items():
+            edit.setText(getattr(texts, field))
+        biomarker = texts.biomarker_on_file.strip()
+        self.biomarker.setChecked(bool(biomarker))
+        self.biomarker_text.setText("" if biomarker == "yes" else biomarker)
 
     def clear_order(self) -> None:
         """A new order keeps who prepares and where; it drops everything about the patient."""

@@ -16,23 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doseunits.dates import calendar_day
+from doseunits.dates import calendar_day, strict_date
 from doseunits.gui.widgets.field_message import FieldMessage
-from doseunits.quantities import to_decimal
 
 if TYPE_CHECKING:
     import datetime as dt
-    from decimal import Decimal
+    from collections.abc import Mapping
 
-# How an error message names each number ("The dose (mg) must be more than 0").
-NUMBER_LABELS = {
-    "dose": "The dose (mg)",
-    "dose_per_kg": "The dose per kg (mg/kg)",
-    "weight": "The weight (kg)",
-    "max_dose": "The maximum dose (mg)",
-    "administered": "The administered amount (mg)",
-}
-# Core field name -> (objectName, label with mnemonic, accessible name, placeholder)
+# The order's field name (errors.OrderField) -> (objectName, label with mnemonic,
+# accessible name, placeholder). How errors name each amount: engine/draft.py.
 NUMBER_FIELDS = {
     "dose": ("doseInput", "&Dose (mg)", "Ordered dose in mg", "e.g. 1050"),
     "dose_per_kg": ("dosePerKgInput", "Dose per &kg (mg/kg)", "Dose in mg per kg", "e.g. 10"),
@@ -111,10 +103,13 @@ class OrderForm(QWidget):
     def text(self, field: str) -> str:
         return self.inputs[field].text()
 
-    def number(self, field: str) -> Decimal | None:
-        """The number typed in a field, None when it is empty; InputError names the field."""
-        text = self.text(field).strip()
-        return to_decimal(text, NUMBER_LABELS[field], field) if text else None
+    def used_text(self, field: str) -> str:
+        """The text of a field the dose type uses; "" for the other type's fields (they
+        keep their text while switched off, but are not part of the order)."""
+        per_kg_only = field in ("dose_per_kg", "weight", "max_dose")
+        if field == "administered" or per_kg_only == self.weight_based:
+            return self.text(field)
+        return ""
 
     def has_dose(self) -> bool:
         """Something typed to work the order out from: the dose, or the dose per kg or the
@@ -129,6 +124,23 @@ class OrderForm(QWidget):
     def date_of_service(self) -> dt.date:
         qdate = self.date.date()
         return calendar_day(qdate.year(), qdate.month(), qdate.day())
+
+    def date_text(self) -> str:
+        """The date of service as an order writes it, YYYY-MM-DD."""
+        qdate = self.date.date()
+        return f"{qdate.year():04d}-{qdate.month():02d}-{qdate.day():02d}"
+
+    def fill(self, weight_based: bool, texts: Mapping[str, str], date_text: str) -> None:
+        """The dose type, each number field's text ("" where ``texts`` has none) and the
+        date of service (kept as it is when ``date_text`` is not a date)."""
+        (self.per_kg if weight_based else self.flat).setChecked(True)
+        for field, edit in self.inputs.items():
+            edit.setText(texts.get(field, ""))
+        try:
+            day = strict_date(date_text)
+        except ValueError:
+            return
+        self.date.setDate(QDate(day.year, day.month, day.day))
 
     def clear(self) -> None:
         for edit in self.inputs.values():

@@ -26,17 +26,16 @@ from PySide6.QtWidgets import (
 
 from doseunits.catalog.model import Drug, Presentation
 from doseunits.catalog.ndc import Ndc
-from doseunits.dates import strict_date
-from doseunits.errors import InputError
 from doseunits.gui.qt_fast import set_property
 from doseunits.gui.widgets.field_message import FieldMessage
 from doseunits.quantities import MAX_VIALS, fmt
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Mapping
 
-    from doseunits.engine.order import VialDetails
-    from doseunits.engine.plan import VialCount, VialPlan
+    from doseunits.engine.draft import VialLot
+    from doseunits.engine.plan import VialPlan
 
 COLUMNS = ("Vial", "NDC", "Count", "Lot", "Expiry")
 COUNT, LOT, EXPIRY = 2, 3, 4
@@ -200,39 +199,52 @@ class VialPanel(QWidget):
         self.edited = True
         self.changed.emit()
 
-    def counts(self) -> tuple[VialCount, ...] | None:
-        """The typed counts, or None while they follow the plan."""
-        from doseunits.engine.plan import VialCount
-
+    def typed_vials(self) -> tuple[str, ...] | None:
+        """The typed counts as vial specs (``NDCxCOUNT``, rows above 0), or None while
+        they follow the plan."""
         if not self.edited:
             return None
         return tuple(
-            VialCount(p, s.value()) for p, s in zip(self._presentations, self._spins, strict=True)
+            f"{p.ndc}x{s.value()}"
+            for p, s in zip(self._presentations, self._spins, strict=True)
+            if s.value() > 0
         )
 
-    def details(self) -> dict[Ndc, VialDetails]:
-        from doseunits.engine.order import VialDetails
+    def lots(self) -> tuple[VialLot, ...]:
+        """Each row's lot and expiry as typed; an expiry still being typed is not one yet
+        (no error until the field is left)."""
+        from doseunits.engine.draft import VialLot
 
-        found = {}
+        found = []
         for row, presentation in enumerate(self._presentations):
-            lot = self.lot_inputs[row].text().strip()
+            lot = self.lot_inputs[row].text()
             expiry_input = self.expiry_inputs[row]
-            expiry_text = expiry_input.text().strip()
-            expiry = None
-            if len(expiry_text) < len("YYYY-MM-DD") and expiry_input.hasFocus():
-                expiry_text = ""  # still being typed: no expiry yet, and no error until it's left
-            if expiry_text:
-                try:
-                    expiry = strict_date(expiry_text)
-                except ValueError:
-                    raise InputError(
-                        f"The expiry of NDC {presentation.ndc} must be a date written "
-                        f"YYYY-MM-DD (got {expiry_text!r}).",
-                        "vials",
-                    ) from None
-            if lot or expiry:
-                found[presentation.ndc] = VialDetails(lot, expiry)
-        return found
+            expiry = expiry_input.text()
+            if len(expiry.strip()) < len("YYYY-MM-DD") and expiry_input.hasFocus():
+                expiry = ""
+            if lot.strip() or expiry.strip():
+                found.append(VialLot(str(presentation.ndc), lot, expiry))
+        return tuple(found)
+
+    def set_counts(self, counts: Mapping[Ndc, int] | None) -> None:
+        """Counts as typed, even where they equal the plan (a row not named: 0); None
+        follows the plan again."""
+        if counts is None:
+            self.follow_plan()
+            return
+        self._filling = True
+        for presentation, spin in zip(self._presentations, self._spins, strict=True):
+            spin.setValue(counts.get(presentation.ndc, 0))
+        self._filling = False
+        self.edited = True
+        self.changed.emit()
+
+    def set_lots(self, lots: Mapping[Ndc, tuple[str, str]]) -> None:
+        """(lot, expiry) text of each NDC's row; rows not named are emptied."""
+        for row, presentation in enumerate(self._presentations):
+            lot, expiry = lots.get(presentation.ndc, ("", ""))
+            self.lot_inputs[row].setText(lot)
+            self.expiry_inputs[row].setText(expiry)
 
     def clear(self) -> None:
         self.edited = False
