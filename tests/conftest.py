@@ -74,3 +74,14 @@ def fixture_drug(
         source="test fixture",
         presentations=presentations,
     )
+
+
+GUI_TESTS = Path(__file__).resolve().parent / "gui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``gui`` mark comes from here, never by hand: every test under tests/gui/, and
+    any other that drives a real widget (it asks for ``qtbot``)."""
+    for item in items:
+        if item.path.is_relative_to(GUI_TESTS) or "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)

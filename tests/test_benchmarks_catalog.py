@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
+from test_catalog_large import synthetic_catalog
+from test_cms_import import CROSSWALK, PAYMENT_LIMITS
 
 from doseunits.catalog.files import load_catalog
 from doseunits.catalog.importers.files import read_crosswalk, read_payment_limits
-from test_catalog_large import synthetic_catalog
-from test_cms_import import CROSSWALK, PAYMENT_LIMITS
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,6 @@ from doseunits.errors import InputError, InputField, OrderField
 from doseunits.gui.main_window import MainWindow
 from gui_helpers import field, open_window, units
 
-pytestmark = pytest.mark.gui
-
 
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:

@@ -20,7 +20,6 @@ from doseunits.gui.main_window import MainWindow
 from doseunits.history.store import FILE_NAME
 from gui_helpers import field, open_window, units
 
-pytestmark = pytest.mark.gui
 CLICK = Qt.MouseButton.LeftButton
 PATIENT = "Jane Roe MRN 0042"
 

@@ -17,7 +17,6 @@ from doseunits.gui import build_main_window
 from doseunits.gui.dialogs.audit_dialog import AuditDialog
 from doseunits.gui.main_window import MainWindow
 
-pytestmark = pytest.mark.gui
 CLICK = Qt.MouseButton.LeftButton
 HEADER = "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
 ROWS = (

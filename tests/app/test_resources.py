@@ -12,7 +12,7 @@ from pathlib import Path
 
 from doseunits.app.resources import resource_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import sys

@@ -142,7 +142,7 @@ def test_set_property_raises_on_a_name_the_class_does_not_declare(qtbot: QtBot) 
 
 def test_the_window_sets_no_qt_property_by_hand() -> None:
     """Every by-name property call goes through set_property, so a typo raises."""
-    gui = Path(__file__).parent.parent / "desktop" / "doseunits" / "gui"
+    gui = Path(__file__).resolve().parents[2] / "desktop" / "doseunits" / "gui"
     by_hand = [
         f"{path.relative_to(gui)}:{number}"
         for path in sorted(gui.rglob("*.py"))

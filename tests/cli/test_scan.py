@@ -6,31 +6,13 @@ import datetime as dt
 import json
 
 import pytest
-from biip.checksums import gs1_standard_check_digit
 
 from doseunits.catalog.model import Catalog
 from doseunits.catalog.ndc import Ndc
 from doseunits.cli.main import main
 from doseunits.errors import InputError
 from doseunits.scan import parse_scan, ten_digit_forms
-
-GS = "\x1d"
-
-
-def gtin_for(ndc10: str, indicator: str = "0") -> str:
-    """GTIN-14 of a US drug: indicator, 0, the UPC-A 3, the 10-digit NDC, check digit."""
-    body = indicator + "03" + ndc10
-    return body + str(gs1_standard_check_digit(body))
-
-
-def scan_of(ndc10: str, expiry: str = "270630", lot: str = "B1234", serial: str = "") -> str:
-    text = f"01{gtin_for(ndc10)}17{expiry}10{lot}"
-    return text + (f"{GS}21{serial}" if serial else "")
-
-
-ATEZOLIZUMAB_1200 = "5024291701"  # 50242-917-01, printed 5-3-2 on the carton
-NIVOLUMAB_240 = "0003373413"  # 0003-3734-13, printed 4-4-2
-TRODELVY = "5513513201"  # 55135-132-01
+from scan_helpers import ATEZOLIZUMAB_1200, GS, NIVOLUMAB_240, TRODELVY, gtin_for, scan_of
 
 
 @pytest.mark.parametrize(

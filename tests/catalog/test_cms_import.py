@@ -32,7 +32,7 @@ from doseunits.catalog.importers.files import (
 from doseunits.catalog.ndc import Ndc
 from doseunits.errors import DoseUnitsError
 
-CMS = Path(__file__).resolve().parent.parent / "resources" / "cms"
+CMS = Path(__file__).resolve().parents[2] / "resources" / "cms"
 CROSSWALK = CMS / "2025-10-asp-ndc-hcpcs-crosswalk.csv"
 PAYMENT_LIMITS = CMS / "2025-10-asp-pricing-file.csv"
 OCTOBER_2025 = Quarter(dt.date(2025, 10, 1), dt.date(2025, 12, 31))

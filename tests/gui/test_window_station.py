@@ -12,7 +12,7 @@ from doseunits.gui import build_main_window
 from doseunits.gui.main_window import MainWindow
 from doseunits.gui.widgets.scan_catcher import IDLE_MS
 from gui_helpers import field, line_rows, open_window, type_text, units
-from test_scan import ATEZOLIZUMAB_1200, gtin_for, scan_of
+from scan_helpers import ATEZOLIZUMAB_1200, gtin_for, scan_of
 
 
 @pytest.fixture
