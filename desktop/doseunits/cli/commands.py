@@ -19,10 +19,10 @@ from typing import NoReturn
 from doseunits import __version__
 from doseunits.app.folders import site_catalog_files
 from doseunits.app.site import load_default_catalog
-from doseunits.catalog.model import Catalog
+from doseunits.catalog.model import Catalog, Drug
 from doseunits.dates import strict_date
 from doseunits.errors import DoseUnitsError, InputError
-from doseunits.quantities import to_decimal
+from doseunits.quantities import MG, amount_in, to_decimal
 
 EXIT_BAD_INPUT = 2
 EXIT_AUDIT_FOUND = 1  # the audit ran, and some rows are a mismatch or an error
@@ -51,14 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     calc = commands.add_parser("calc", help="billable units and claim lines for one order")
     calc.add_argument("--drug", required=True, help="catalog id, HCPCS code or NDC")
-    calc.add_argument("--dose", metavar="MG", help="ordered flat dose in mg")
-    calc.add_argument("--dose-per-kg", metavar="MG", help="ordered dose in mg/kg")
+    # Amounts are in the drug's own measure (mg, mcg or units), or say their unit: 480mcg.
+    calc.add_argument(
+        "--dose", metavar="AMOUNT", help="ordered flat dose in the drug's unit (1050, or 480mcg)"
+    )
+    calc.add_argument("--dose-per-kg", metavar="AMOUNT", help="ordered dose per kg (mg/kg)")
     calc.add_argument("--weight", metavar="KG", help="patient weight in kg (with --dose-per-kg)")
-    calc.add_argument("--max-dose", metavar="MG", help="cap for a weight-based dose")
-    calc.add_argument("--administered", metavar="MG", help="amount given, when less than ordered")
+    calc.add_argument("--max-dose", metavar="AMOUNT", help="cap for a weight-based dose")
+    calc.add_argument(
+        "--administered", metavar="AMOUNT", help="amount given, when less than ordered"
+    )
     calc.add_argument(
         "--vial", action="append", default=[], metavar="SPEC",
-        help="opened vials: STRENGTH_MG[xCOUNT] or NDC[xCOUNT], repeatable; "
+        help="opened vials: STRENGTH[xCOUNT] (in the drug's unit) or NDC[xCOUNT], repeatable; "
         "none means the least-waste plan",
     )  # fmt: skip
     calc.add_argument("--date", metavar="YYYY-MM-DD", help="date of service (default: today)")
@@ -151,11 +156,15 @@ def _calc(args: argparse.Namespace) -> int:
     order = DoseOrder(
         drug=drug,
         date_of_service=parse_date(args.date) if args.date else dt.date.today(),
-        dose_mg=_number(args.dose, "The dose (--dose, mg)", "dose"),
-        dose_per_kg_mg=_number(args.dose_per_kg, "The dose per kg (--dose-per-kg)", "dose_per_kg"),
+        dose_mg=_amount(args.dose, drug, "The dose (--dose, {})", "dose"),
+        dose_per_kg_mg=_amount(
+            args.dose_per_kg, drug, "The dose per kg (--dose-per-kg, {}/kg)", "dose_per_kg"
+        ),
         weight_kg=_number(args.weight, "The weight (--weight, kg)", "weight"),
-        max_dose_mg=_number(args.max_dose, "The maximum dose (--max-dose, mg)", "max_dose"),
-        administered_mg=_number(args.administered, "The administered amount", "administered"),
+        max_dose_mg=_amount(args.max_dose, drug, "The maximum dose (--max-dose, {})", "max_dose"),
+        administered_mg=_amount(
+            args.administered, drug, "The administered amount ({})", "administered"
+        ),
         vials=tuple(parse_vials(args.vial, drug, catalog)) if args.vial else None,
         payer=load_default_payers().find(args.payer) if args.payer else MEDICARE_RULES,
         acquired_340b=args.acquired_340b,
@@ -186,7 +195,11 @@ def _calc(args: argparse.Namespace) -> int:
 
         output = as_dict(result, snippet)
         output["rounding_suggestion"] = (
-            {"rounded_mg": str(suggestion.rounded_mg), "text": suggestion.describe()}
+            {
+                "rounded": {"amount": str(suggestion.rounded_mg), "unit": suggestion.unit},
+                **({"rounded_mg": str(suggestion.rounded_mg)} if drug.measure == MG else {}),
+                "text": suggestion.describe(),
+            }
             if suggestion else None
         )  # fmt: skip
         print(json.dumps(output, indent=2))
@@ -253,6 +266,14 @@ def parse_date(text: str) -> dt.date:
 def _number(text: str | None, what: str, field: str) -> Decimal | None:
     """Parse now so the message names the flag; range checks stay in the engine."""
     return None if text is None else to_decimal(text, what, field)
+
+
+def _amount(text: str | None, drug: Drug, what: str, field: str) -> Decimal | None:
+    """An amount in the drug's measure: "480" or "480mcg" (or "0.48 mg") for a mcg drug;
+    ``what`` names the flag, its ``{}`` the drug's unit."""
+    if text is None:
+        return None
+    return amount_in(text, drug.measure, what.format(drug.measure), field)
 
 
 def _sentence(message: str) -> str:

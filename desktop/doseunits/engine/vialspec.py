@@ -1,4 +1,8 @@
-"""The vial SPEC of the command line and the audit: ``STRENGTH_MG[xCOUNT]`` or ``NDC[xCOUNT]``."""
+"""The vial SPEC of the command line and the audit: ``STRENGTH[xCOUNT]`` or ``NDC[xCOUNT]``.
+
+The strength is in the drug's measure ("1200", "480"), or with its unit ("480mcg",
+"0.48 mg" for the same syringe of a drug billed per mcg).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,13 @@ from doseunits.catalog.model import Catalog, Drug
 from doseunits.catalog.ndc import Ndc
 from doseunits.engine.plan import VialCount
 from doseunits.errors import InputError
-from doseunits.quantities import MAX_VIALS, fmt, to_decimal
+from doseunits.quantities import MAX_VIALS, amount_in
 
-_SPEC = re.compile(r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*[xX]\s*(?P<count>[0-9]+))?$")
+# A unit word has no "x" in it (mg, mcg, g, units), so "480mcgx2" reads one way only.
+_SPEC = re.compile(
+    r"^(?P<what>[0-9][0-9.\-]*?)(?:\s*(?P<unit>[a-wyz]+))?(?:\s*x\s*(?P<count>[0-9]+))?$",
+    re.IGNORECASE,
+)
 
 
 def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCount:
@@ -21,7 +29,7 @@ def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCou
     match = _SPEC.match(spec.strip())
     if not match:
         raise InputError(
-            f"Vial {text!r} is not STRENGTH_MG[xCOUNT] or NDC[xCOUNT] (like 1200x1 or "
+            f"Vial {text!r} is not STRENGTH[xCOUNT] or NDC[xCOUNT] (like 1200x1 or "
             "50242-0917-01x1).",
             "vials",
         )
@@ -32,7 +40,7 @@ def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCou
             f"The vial count in {text!r} must be a whole number from 1 to {MAX_VIALS}.", "vials"
         )
     what = match["what"]
-    if "-" in what or (what.isdigit() and len(what) >= 10):
+    if not match["unit"] and ("-" in what or (what.isdigit() and len(what) >= 10)):
         ndc = Ndc.parse(what)
         presentation = drug.presentation(ndc)
         if presentation is None:
@@ -40,13 +48,14 @@ def parse_vial(spec: str, drug: Drug, catalog: Catalog | None = None) -> VialCou
             where = f"it is {other[0].name}" if other else "it is not in the catalog"
             raise InputError(f"NDC {ndc} is not a vial of {drug.name}: {where}.", "vials")
         return VialCount(presentation, count)
-    strength = to_decimal(what, f"The strength in vial {text!r}", "vials")
+    written = f"{what} {match['unit']}" if match["unit"] else what
+    strength = amount_in(written, drug.measure, f"The strength in vial {text!r}", "vials")
     for presentation in drug.presentations:
         if presentation.strength_mg == strength:
             return VialCount(presentation, count)
-    strengths = ", ".join(f"{fmt(p.strength_mg)} mg" for p in drug.presentations)
+    strengths = ", ".join(str(p.strength) for p in drug.presentations)
     raise InputError(
-        f"{drug.name} has no {fmt(strength)} mg vial; its vials are {strengths}.", "vials"
+        f"{drug.name} has no {drug.amount(strength)} vial; its vials are {strengths}.", "vials"
     )
 
 

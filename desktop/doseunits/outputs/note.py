@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from doseunits import __version__
 from doseunits.errors import TemplateError
-from doseunits.quantities import fmt, fmt_places
+from doseunits.quantities import MG, Amount, fmt, fmt_places
 
 if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
     from doseunits.engine.billing import BillingResult, ClaimLine
@@ -22,6 +22,13 @@ def render_note(result: BillingResult, template: Template) -> str:
     try:
         text = template.substitute(values)
     except KeyError as error:
+        name = error.args[0]
+        if name in MG_PLACEHOLDERS and result.drug.measure.kind != "mass":
+            raise TemplateError(
+                f"The note template uses ${name}, an amount in mg, but {result.drug.name} is "
+                f"measured in {result.drug.measure}; use ${MG_PLACEHOLDERS[name]} (the "
+                "amount with its unit)."
+            ) from None
         known = ", ".join(f"${name}" for name in sorted(values))
         raise TemplateError(
             f"The note template uses ${error.args[0]}, which DoseUnits doesn't fill; use {known}."
@@ -31,23 +38,47 @@ def render_note(result: BillingResult, template: Template) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+#: The placeholders of templates written when every drug was billed by the mg, with the
+#: neutral one to use instead. They stay: for a drug measured by mass they are its amounts
+#: in mg (a drug billed per mcg too, converted exactly); a drug in units has none.
+MG_PLACEHOLDERS = {
+    "billing_unit": "billing_unit_amount",
+    "ordered_mg": "ordered",
+    "administered_mg": "administered",
+    "discarded_mg": "discarded",
+    "labeled_mg": "labeled",
+}
+
+
 def note_fields(result: BillingResult) -> dict[str, str]:
     drug = result.drug
+    u = drug.measure.symbol
+    amounts = {
+        "billing_unit": drug.billing_unit_mg,
+        "ordered_mg": result.ordered_mg,
+        "administered_mg": result.administered_mg,
+        "discarded_mg": result.discarded_mg,
+        "labeled_mg": result.labeled_mg,
+    }
+    # The drug's own measure: "1050 mg", "480 mcg", "10000 units".
+    values = {MG_PLACEHOLDERS[key]: f"{fmt(value)} {u}" for key, value in amounts.items()}
+    if drug.measure == MG:
+        values.update((key, fmt(value)) for key, value in amounts.items())
+    elif drug.measure.kind == "mass":
+        measure = drug.measure
+        values.update((key, fmt(Amount(value, measure).to(MG))) for key, value in amounts.items())
     return {
         "drug": drug.name,
         "hcpcs": drug.hcpcs,
         "descriptor": drug.descriptor + ("" if drug.verified else " (unverified)"),
-        "billing_unit": fmt(drug.billing_unit_mg),
+        "unit": u,
         "date_of_service": result.order.date_of_service.isoformat(),
         "payer": result.order.payer.name
         + (" (340B-acquired)" if result.order.acquired_340b else ""),
         "dose_basis": result.dose_basis,
-        "ordered_mg": fmt(result.ordered_mg),
-        "administered_mg": fmt(result.administered_mg),
+        **values,
         "administered_ml": ml(result.administered_ml),
-        "discarded_mg": fmt(result.discarded_mg),
         "discarded_ml": ml(result.discarded_ml),
-        "labeled_mg": fmt(result.labeled_mg),
         "vials": "\n".join(_vial_lines(result)),
         "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
         "warnings": _warnings_block(result),
@@ -72,6 +103,7 @@ def line_text(line: ClaimLine) -> str:
 
 def _vial_lines(result: BillingResult) -> list[str]:
     details = result.order.details.vials
+    amount = result.drug.amount
     lines = []
     for use in result.uses:
         p = use.presentation
@@ -85,8 +117,8 @@ def _vial_lines(result: BillingResult) -> list[str]:
         unverified = "" if p.verified else " (NDC unverified)"
         lines.append(
             f"- {use.count} x {p.label}, NDC {p.ndc}{unverified}{extra}: administered "
-            f"{fmt(use.administered_mg)} mg ({ml(use.administered_ml)} mL), {left} "
-            f"{fmt(use.left_mg)} mg ({ml(use.left_ml)} mL)"
+            f"{amount(use.administered_mg)} ({ml(use.administered_ml)} mL), {left} "
+            f"{amount(use.left_mg)} ({ml(use.left_ml)} mL)"
         )
     return lines
 
@@ -109,8 +141,9 @@ def _rounding_lines(result: BillingResult) -> list[str]:
         return []
     within = f" (within {fmt(order.rounding_percent)}%)" if order.rounding_percent else ""
     basis = f" (ordered as {order.rounded_from_basis})" if order.rounded_from_basis else ""
+    amount = result.drug.amount
     return [
-        f"{ROUNDED_FROM} {fmt(order.rounded_from_mg)} mg{basis} to {fmt(result.ordered_mg)} mg "
+        f"{ROUNDED_FROM} {amount(order.rounded_from_mg)}{basis} to {amount(result.ordered_mg)} "
         f"per site policy{within}; prescriber approval is required by policy."
     ]
 
