@@ -21,7 +21,8 @@ from doseunits.quantities import fmt
 
 @dataclass(frozen=True)
 class OrderInputs:
-    """What the window needs to fill its form again; amounts as the text typed (fmt)."""
+    """What the window needs to fill its form again; amounts as the text typed (fmt), in
+    the drug's measure ``unit`` (the *_mg names are from when every drug was in mg)."""
 
     drug_id: str
     date_of_service: dt.date
@@ -40,6 +41,7 @@ class OrderInputs:
     rounded_from_mg: str = ""
     rounding_percent: str = ""
     rounded_from_basis: str = ""  # a weight-based order as written, when it was rounded
+    unit: str = "mg"  # the drug's measure; absent (so mg) in rows kept before measures
 
     @property
     def weight_based(self) -> bool:
@@ -55,12 +57,22 @@ class HistoryEntry:
     date_of_service: dt.date
     drug_id: str
     hcpcs: str
-    ordered_mg: Decimal
-    administered_mg: Decimal
+    ordered: Decimal  # in the drug's measure, ``unit``
+    administered: Decimal
     vials: str  # "1 x 1200 mg + 1 x 840 mg"
     lines: tuple[str, ...]  # "J9022-JW x 15 units; NDC ..."
     note: str
     inputs: OrderInputs
+    unit: str = "mg"  # the drug's measure when the order was kept: mg, mcg, g, units
+
+    # The names of the days when every amount was mg; in ``unit``, as stored.
+    @property
+    def ordered_mg(self) -> Decimal:
+        return self.ordered
+
+    @property
+    def administered_mg(self) -> Decimal:
+        return self.administered
 
 
 #: Note fields that point at one patient: the patient line, and the prior-authorization
@@ -103,6 +115,7 @@ def inputs_of(result: BillingResult, store_patient_identifier: bool = False) -> 
         rounded_from_mg=text(order.rounded_from_mg),
         rounding_percent=text(order.rounding_percent),
         rounded_from_basis=order.rounded_from_basis,
+        unit=order.drug.measure.symbol,
     )
 
 
@@ -142,4 +155,5 @@ def inputs_from_json(data: dict[str, Any]) -> OrderInputs:
         rounded_from_mg=str(data.get("rounded_from_mg", "")),  # absent in older rows
         rounding_percent=str(data.get("rounding_percent", "")),
         rounded_from_basis=str(data.get("rounded_from_basis", "")),
+        unit=str(data.get("unit", "mg")),
     )
