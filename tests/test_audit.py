@@ -411,7 +411,7 @@ def test_less_given_than_ordered_is_checked_against_the_ordered_dose(catalog: Ca
         ("mismatch", "36 JW units are waste beyond the least-waste vials for 800 mg (840 mg "
          "labeled single-dose); payers may deny them (if more was ordered than given, add "
          "ordered_mg)"),
-        ("error", "ordered_mg (700) is less than administered_mg (800)"),
+        ("error", "ordered_mg (700 mg) is less than administered_mg (800 mg)"),
     ]  # fmt: skip
 
 

@@ -7,7 +7,9 @@ both made up (labeler 99999).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 
 from doseunits.app.site import load_default_catalog, load_template
+from doseunits.audit.auditor import Auditor, audit_rows, open_report
 from doseunits.catalog.files import load_catalog
 from doseunits.catalog.model import Catalog, Drug
 from doseunits.cli.main import main
@@ -27,6 +30,7 @@ from doseunits.engine.vialspec import parse_vial
 from doseunits.errors import CatalogError, InputError, TemplateError
 from doseunits.outputs.note import render_note
 from doseunits.outputs.result_text import as_dict, as_text
+from doseunits.payers.model import PayerList
 from doseunits.quantities import MCG, MG, UNITS, Amount, G, MeasureError, amount_in, parse_amount
 
 MEASURES = Path(__file__).parent / "data" / "measures.toml"
@@ -301,3 +305,60 @@ def test_calc_reads_amounts_with_units(capsys: pytest.CaptureFixture[str]) -> No
     assert "The dose (--dose, units) is in mg, but this drug is measured in units" in (
         capsys.readouterr().err
     )
+
+
+# The claim audit ------------------------------------------------------------------------
+def _audit(measured: Catalog, text: str) -> list[dict[str, str]]:
+    out = io.StringIO()
+    reader, writer = open_report(io.StringIO(text), out)
+    audit_rows(reader, writer, Auditor(measured, PayerList(())))
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+NEW = "date_of_service,drug,administered,vials,billed_units,billed_modifier,billed_jw_units"
+
+
+def test_the_audit_reads_amounts_in_the_drugs_measure(measured: Catalog) -> None:
+    report = _audit(measured, f"{NEW},ordered\n"
+                    "2026-11-28,fixture-mcg,350,480x1,350,,130,\n"
+                    "2026-11-28,fixture-mcg,0.35 mg,0.48mg,350,,130,\n"
+                    "2026-11-28,fixture-units,10500,10000x1;2000x1,11,,1,\n"
+                    "2026-11-28,fixture-units,10500,10000x1;2000x1,11,,1,12000\n"
+                    "2026-11-28,atezolizumab,1050,1200x1,105,,15,\n"
+                    "2026-11-28,fixture-mcg,300,480x1,300,,180,\n"
+                    "2026-11-28,fixture-units,5 mg,10000x1,5,,5,\n"
+                    "2026-11-28,fixture-mcg,480,300x1,480,JZ,0,\n")  # fmt: skip
+    assert [(r["status"], r["reason"]) for r in report] == [
+        ("ok", ""),
+        ("ok", ""),
+        ("ok", ""),
+        ("ok", ""),
+        ("ok", ""),
+        ("mismatch", "180 JW units are waste beyond the least-waste vials for 300 mcg "
+         "(300 mcg labeled single-dose); payers may deny them (if more was ordered than "
+         "given, add ordered)"),
+        ("error", "administered is in mg, but this drug is measured in units (got 5 mg)"),
+        ("error", "the opened vials hold 300 mcg, less than the 480 mcg administered"),
+    ]  # fmt: skip
+    assert [r["expected_units"] for r in report[:5]] == ["350", "350", "11", "11", "105"]
+
+
+def test_the_audit_still_reads_the_mg_columns_as_mg(measured: Catalog) -> None:
+    old = NEW.replace("administered", "administered_mg")
+    report = _audit(measured, f"{old},ordered_mg\n"
+                    "2026-11-28,fixture-mcg,0.35,480x1,350,,130,\n"
+                    "2026-11-28,fixture-mcg,0.3,480x1,300,,180,0.3\n"
+                    "2026-11-28,fixture-units,10500,10000x1;2000x1,11,,1,\n"
+                    "2026-11-28,atezolizumab,1050,1200x1,105,,15,\n")  # fmt: skip
+    assert [(r["status"], r["reason"]) for r in report] == [
+        ("ok", ""),
+        ("mismatch", "180 JW units are waste beyond the least-waste vials for 300 mcg ordered "
+         "(300 mcg labeled single-dose); payers may deny them"),
+        ("error", "administered_mg is in mg, but this drug is measured in units; give the "
+         "amount given in a column administered instead"),
+        ("ok", ""),
+    ]  # fmt: skip
+    assert report[0]["expected_jw_units"] == "130"
+    # A file with both: the drug's measure wins, the mg column is only repeated.
+    both = _audit(measured, f"{NEW},administered_mg\n2026-11-28,fixture-mcg,350,480x1,350,,130,9\n")
+    assert both[0]["status"] == "ok"

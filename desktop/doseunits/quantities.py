@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Literal
 
 from doseunits.errors import InputError
 
@@ -75,16 +73,37 @@ def fmt_places(number: Decimal, places: int) -> str:
 # where text is read and written, and where two measures meet (a catalog's "0.48 mg"
 # strength for a drug billed per mcg).
 
-Kind = Literal["mass", "units"]
 
-
-@dataclass(frozen=True)
 class Unit:
-    """One measure: its symbol, its kind, and (mass) its power of ten against 1 mg."""
+    """One measure: its symbol, its kind, and (mass) its power of ten against 1 mg.
 
+    A plain class, not a dataclass: it is defined while the window starts, and a
+    dataclass's generated methods cost more to make than these few lines.
+    """
+
+    __slots__ = ("exponent", "kind", "symbol")
     symbol: str  # as written in notes and labels: "mg", "mcg", "g", "units"
-    kind: Kind
-    exponent: int = 0  # 1 mcg = 10**-3 mg; units of activity have no mg at all
+    kind: str  # "mass" or "units" (a plain str: typing is not imported while starting)
+    exponent: int  # 1 mcg = 10**-3 mg; units of activity have no mg at all
+
+    def __init__(self, symbol: str, kind: str, exponent: int = 0) -> None:
+        object.__setattr__(self, "symbol", symbol)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "exponent", exponent)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Unit is immutable ({name})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Unit):
+            return NotImplemented
+        return (self.symbol, self.kind, self.exponent) == (other.symbol, other.kind, other.exponent)
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.kind, self.exponent))
+
+    def __repr__(self) -> str:
+        return f"Unit({self.symbol!r}, {self.kind!r}, {self.exponent})"
 
     def __str__(self) -> str:
         return self.symbol
@@ -110,13 +129,23 @@ class MeasureError(InputError):
     """Two amounts of different kinds met: mg can't become units."""
 
 
-@dataclass(frozen=True)
 class Amount:
     """A Decimal with its measure. Mass converts exactly between mg, mcg and g; mass and
     units never mix (as money of two currencies does not add up without a rate)."""
 
+    __slots__ = ("unit", "value")
     value: Decimal
     unit: Unit
+
+    def __init__(self, value: Decimal, unit: Unit) -> None:
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "unit", unit)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"an Amount is immutable ({name})")
+
+    def __repr__(self) -> str:
+        return f"Amount({self.value!r}, {self.unit!r})"
 
     def to(self, unit: Unit) -> Decimal:
         """The value in ``unit``, exact (a power of ten); another kind is a MeasureError."""

@@ -63,7 +63,8 @@ class Presentation:
 
     @property
     def label(self) -> str:
-        return f"{self.strength} / {fmt(self.volume_ml)} mL {self.container} vial"
+        strength = fmt(self.strength_mg)
+        return f"{strength} {self.measure.symbol} / {fmt(self.volume_ml)} mL {self.container} vial"
 
 
 @dataclass(frozen=True, eq=False)

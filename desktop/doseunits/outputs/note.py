@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from doseunits import __version__
 from doseunits.errors import TemplateError
-from doseunits.quantities import MG, Amount, fmt, fmt_places
+from doseunits.quantities import MG, Amount, Unit, fmt, fmt_places
 
 if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
     from doseunits.engine.billing import BillingResult, ClaimLine
@@ -52,21 +52,33 @@ MG_PLACEHOLDERS = {
 
 def note_fields(result: BillingResult) -> dict[str, str]:
     drug = result.drug
-    u = drug.measure.symbol
-    amounts = {
-        "billing_unit": drug.billing_unit_mg,
-        "ordered_mg": result.ordered_mg,
-        "administered_mg": result.administered_mg,
-        "discarded_mg": result.discarded_mg,
-        "labeled_mg": result.labeled_mg,
+    measure = drug.measure
+    u = measure.symbol
+    # Written out, not looped: the note is rendered on every keystroke.
+    billing_unit = fmt(drug.billing_unit_mg)
+    ordered = fmt(result.ordered_mg)
+    administered = fmt(result.administered_mg)
+    discarded = fmt(result.discarded_mg)
+    labeled = fmt(result.labeled_mg)
+    values = {  # in the drug's own measure: "1050 mg", "480 mcg", "10000 units"
+        "billing_unit_amount": f"{billing_unit} {u}",
+        "ordered": f"{ordered} {u}",
+        "administered": f"{administered} {u}",
+        "discarded": f"{discarded} {u}",
+        "labeled": f"{labeled} {u}",
     }
-    # The drug's own measure: "1050 mg", "480 mcg", "10000 units".
-    values = {MG_PLACEHOLDERS[key]: f"{fmt(value)} {u}" for key, value in amounts.items()}
-    if drug.measure == MG:
-        values.update((key, fmt(value)) for key, value in amounts.items())
-    elif drug.measure.kind == "mass":
-        measure = drug.measure
-        values.update((key, fmt(Amount(value, measure).to(MG))) for key, value in amounts.items())
+    if measure is MG:
+        values["billing_unit"] = billing_unit
+        values["ordered_mg"] = ordered
+        values["administered_mg"] = administered
+        values["discarded_mg"] = discarded
+        values["labeled_mg"] = labeled
+    elif measure.kind == "mass":
+        values["billing_unit"] = _in_mg(drug.billing_unit_mg, measure)
+        values["ordered_mg"] = _in_mg(result.ordered_mg, measure)
+        values["administered_mg"] = _in_mg(result.administered_mg, measure)
+        values["discarded_mg"] = _in_mg(result.discarded_mg, measure)
+        values["labeled_mg"] = _in_mg(result.labeled_mg, measure)
     return {
         "drug": drug.name,
         "hcpcs": drug.hcpcs,
@@ -79,14 +91,18 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         **values,
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
-        "vials": "\n".join(_vial_lines(result)),
+        "vials": "\n".join(_vial_lines(result, u)),
         "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
         "warnings": _warnings_block(result),
         "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
         "version": __version__,
         # The billed drug's own entry: the facts this note used, not the newest of others.
-        "catalog_date": result.drug.reviewed.isoformat() if result.drug.reviewed else "(unknown)",
+        "catalog_date": drug.reviewed.isoformat() if drug.reviewed else "(unknown)",
     }
+
+
+def _in_mg(value: Decimal, measure: Unit) -> str:
+    return fmt(Amount(value, measure).to(MG))
 
 
 def ml(volume: Decimal) -> str:
@@ -101,9 +117,8 @@ def line_text(line: ClaimLine) -> str:
     return f"{code} x {line.units} units" + (f"; {ndcs}" if ndcs else "")
 
 
-def _vial_lines(result: BillingResult) -> list[str]:
+def _vial_lines(result: BillingResult, u: str) -> list[str]:
     details = result.order.details.vials
-    amount = result.drug.amount
     lines = []
     for use in result.uses:
         p = use.presentation
@@ -117,8 +132,8 @@ def _vial_lines(result: BillingResult) -> list[str]:
         unverified = "" if p.verified else " (NDC unverified)"
         lines.append(
             f"- {use.count} x {p.label}, NDC {p.ndc}{unverified}{extra}: administered "
-            f"{amount(use.administered_mg)} ({ml(use.administered_ml)} mL), {left} "
-            f"{amount(use.left_mg)} ({ml(use.left_ml)} mL)"
+            f"{fmt(use.administered_mg)} {u} ({ml(use.administered_ml)} mL), {left} "
+            f"{fmt(use.left_mg)} {u} ({ml(use.left_ml)} mL)"
         )
     return lines
 
