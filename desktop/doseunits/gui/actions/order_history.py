@@ -135,6 +135,11 @@ class OrderHistory(QObject):
             "max_dose": inputs.max_dose_mg,
             "administered": inputs.administered_mg,
         }
+        drug = window.drug_selector.current_drug()
+        if drug is not None and inputs.unit != drug.measure.symbol:  # the catalog changed:
+            texts = {  # the form converts "480 mcg" into the drug's measure exactly
+                f: t and (t if f == "weight" else f"{t} {inputs.unit}") for f, t in texts.items()
+            }
         for field, text in texts.items():
             form.inputs[field].setText(text)
         day = inputs.date_of_service

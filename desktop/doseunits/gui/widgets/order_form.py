@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
 
 from doseunits.dates import calendar_day
 from doseunits.gui.widgets.field_message import FieldMessage
-from doseunits.quantities import to_decimal
+from doseunits.quantities import MG, Unit, amount_in, to_decimal
 
 TYPE_CHECKING = False  # not typing's: see gui/__init__.py
 if TYPE_CHECKING:
     import datetime as dt
     from decimal import Decimal
 
-# How an error message names each number ("The dose (mg) must be more than 0").
+# How an error message names each number ("The dose (mg) must be more than 0"); the
+# amounts' "mg" becomes the drug's measure (set_measure).
 NUMBER_LABELS = {
     "dose": "The dose (mg)",
     "dose_per_kg": "The dose per kg (mg/kg)",
@@ -71,6 +72,9 @@ class OrderForm(QWidget):
 
         self.inputs: dict[str, QLineEdit] = {}
         self.messages: dict[str, FieldMessage] = {}
+        self.captions: dict[str, QLabel] = {}
+        self.measure = MG
+        self.labels = dict(NUMBER_LABELS)
         for field, (name, label, accessible, hint) in NUMBER_FIELDS.items():
             edit = QLineEdit()
             edit.setObjectName(name)
@@ -95,6 +99,7 @@ class OrderForm(QWidget):
     def _add(self, layout: QFormLayout, field: str, label: str, widget: QWidget, name: str) -> None:
         caption = QLabel(label)
         caption.setBuddy(widget)
+        self.captions[field] = caption
         message = FieldMessage(f"{name}Message")
         self.messages[field] = message
         layout.addRow(caption, widget)
@@ -107,13 +112,31 @@ class OrderForm(QWidget):
             self.inputs[field].setEnabled(weight_based)
         self.changed.emit()
 
+    def set_measure(self, measure: Unit) -> None:
+        """Amounts are typed in the drug's measure: "Dose (mcg)", "Dose per kg (units/kg)"."""
+        if measure == self.measure:
+            return  # the start-up's first drug is in mg, as the form is built
+        self.measure = measure
+        u = measure.symbol
+        for field, (_, label, accessible, _) in NUMBER_FIELDS.items():
+            if field == "weight":
+                continue
+            self.captions[field].setText(label.replace("mg", u))
+            self.inputs[field].setAccessibleName(accessible.replace("mg", u))
+            self.labels[field] = NUMBER_LABELS[field].replace("mg", u)
+
     def text(self, field: str) -> str:
         return self.inputs[field].text()
 
     def number(self, field: str) -> Decimal | None:
-        """The number typed in a field, None when it is empty; InputError names the field."""
+        """The number typed in a field, None when it is empty; InputError names the field.
+        An amount is in the drug's measure, or says its unit ("0.48 mg" of a mcg drug)."""
         text = self.text(field).strip()
-        return to_decimal(text, NUMBER_LABELS[field], field) if text else None
+        if not text:
+            return None
+        if field == "weight":
+            return to_decimal(text, self.labels[field], field)
+        return amount_in(text, self.measure, self.labels[field], field)
 
     def has_dose(self) -> bool:
         """Something typed to work the order out from: the dose, or the dose per kg or the
