@@ -93,7 +93,7 @@ ROWS = [
     ("2026-11-28,atezolizumab,1050,840x1,105,,15", "error",
      "the opened vials hold 840 mg, less than the 1050 mg administered", "", "", ""),
     ("2026-11-28,atezolizumab,1050,1200y1,105,,15", "error",
-     "Vial '1200y1' is not STRENGTH_MG[xCOUNT] or NDC[xCOUNT]", "", "", ""),
+     "Vial '1200y1' is not STRENGTH[xCOUNT] or NDC[xCOUNT]", "", "", ""),
     ("2026-11-28,atezolizumab,1050,1000x1,105,,15", "error",
      "Atezolizumab (Tecentriq) has no 1000 mg vial", "", "", ""),
     ("2026-11-28,atezolizumab,1050,,105,,15", "error", "vials is empty", "", "", ""),
@@ -411,7 +411,7 @@ def test_less_given_than_ordered_is_checked_against_the_ordered_dose(catalog: Ca
         ("mismatch", "36 JW units are waste beyond the least-waste vials for 800 mg (840 mg "
          "labeled single-dose); payers may deny them (if more was ordered than given, add "
          "ordered_mg)"),
-        ("error", "ordered_mg (700) is less than administered_mg (800)"),
+        ("error", "ordered_mg (700 mg) is less than administered_mg (800 mg)"),
     ]  # fmt: skip
 
 

@@ -67,7 +67,12 @@ def test_wasteful_vials_warn_and_show_the_plan(capsys: pytest.CaptureFixture[str
     assert len(result["warnings"]) == 1
     assert "least-waste plan for 800 mg is 1 x 840 mg" in result["warnings"][0]
     assert result["least_waste_plan"] == [
-        {"ndc": "50242-0918-01", "strength_mg": "840", "count": 1}
+        {
+            "ndc": "50242-0918-01",
+            "strength": {"amount": "840", "unit": "mg"},
+            "strength_mg": "840",
+            "count": 1,
+        }
     ]
 
 
@@ -97,7 +102,7 @@ def test_text_output_is_aligned_and_has_the_note(capsys: pytest.CaptureFixture[s
         (["--drug", "atezolizumab", "--dose", "1", "--vial", "50242-0999-01"], "not in the"),
         (["--drug", "atezolizumab", "--dose", "100", "--vial", "00003-3734-13"], "Nivolumab"),
         (["--drug", "atezolizumab", "--dose", "100", "--vial", "840x0"], "from 1 to 1000"),
-        (["--drug", "atezolizumab", "--dose", "100", "--vial", "big"], "STRENGTH_MG"),
+        (["--drug", "atezolizumab", "--dose", "100", "--vial", "big"], "STRENGTH[xCOUNT]"),
         (["--drug", "atezolizumab", "--dose-per-kg", "15"], "needs the patient's weight"),
         (["--drug", "atezolizumab", "--dose", "100", "--date", "2026-13-01"], "YYYY-MM-DD"),
         (["--drug", "atezolizumab", "--dose", "100", "--date", "28/11/2026"], "YYYY-MM-DD"),

@@ -22,7 +22,7 @@ from typing import IO, Any, NamedTuple, Protocol
 from doseunits.audit.row_fields import (
     SHORT_ROW,
     RowError,
-    amount_mg,
+    claim_amount,
     claim_date,
     modifier_jz,
     reason_of,
@@ -34,15 +34,18 @@ from doseunits.engine.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_
 from doseunits.engine.vialspec import parse_vial
 from doseunits.errors import DoseUnitsError
 from doseunits.payers.model import Payer, PayerList
-from doseunits.quantities import fmt
+from doseunits.quantities import MG
 
 REQUIRED_COLUMNS = (
-    "date_of_service", "drug", "administered_mg", "vials",
+    "date_of_service", "drug", "administered", "vials",
     "billed_units", "billed_modifier", "billed_jw_units",
 )  # fmt: skip
-#: ``ordered_mg``: the dose the vials were opened for, when less was given (the least-waste
-#: check then uses it; it defaults to ``administered_mg``).
-OPTIONAL_COLUMNS = ("payer", "ordered_mg")
+#: ``ordered``: the dose the vials were opened for, when less was given (the least-waste
+#: check then uses it; it defaults to ``administered``).
+OPTIONAL_COLUMNS = ("payer", "ordered")
+#: Amounts are in each drug's own measure (mg, mcg, units) or say their unit ("0.48 mg").
+#: Files from when every drug was in mg name the columns so: read as mg.
+MG_COLUMNS = {"administered": "administered_mg", "ordered": "ordered_mg"}
 ADDED_COLUMNS = ("expected_units", "expected_modifier", "expected_jw_units", "status", "reason")
 OK, MISMATCH, ERROR = "ok", "mismatch", "error"
 #: ``should_stop`` is asked, and ``progress`` told, every this many rows.
@@ -158,8 +161,13 @@ class Auditor:
         jw_text: str | None,
         payer_text: str | None = "",
         ordered_text: str | None = "",
+        *,
+        administered_in_mg: bool = False,
+        ordered_in_mg: bool = False,
     ) -> tuple[str, str, str, str, str]:
-        """(expected_units, expected_modifier, expected_jw_units, status, reason) of one row."""
+        """(expected_units, expected_modifier, expected_jw_units, status, reason) of one row.
+
+        ``*_in_mg``: that amount comes from administered_mg or ordered_mg, so is in mg."""
         try:
             if vials_text is None or jw_text is None or modifier_text is None:
                 raise RowError(SHORT_ROW)  # the columns at the end are missing
@@ -169,23 +177,38 @@ class Auditor:
             date = claim_date(date_text or "")
             if isinstance(date, str):
                 raise RowError(date)
-            administered_mg = amount_mg(administered_text or "")
+            # In the drug's measure from here on (named *_mg as the engine's amounts are).
+            measure = drug.measure
+            given = "administered_mg" if administered_in_mg else "administered"
+            asked = "ordered_mg" if ordered_in_mg else "ordered"
+            administered_mg = claim_amount(
+                administered_text or "",
+                measure,
+                given,
+                written_in=MG if administered_in_mg else None,
+            )
             ordered_mg = administered_mg
             ordered_given = bool(ordered_text and ordered_text.strip())
             if ordered_given:
-                ordered_mg = amount_mg(ordered_text or "", "ordered_mg", "dose ordered")
+                ordered_mg = claim_amount(
+                    ordered_text or "",
+                    measure,
+                    asked,
+                    "dose ordered",
+                    MG if ordered_in_mg else None,
+                )
                 if ordered_mg < administered_mg:
                     raise RowError(
-                        f"ordered_mg ({fmt(ordered_mg)}) is less than administered_mg "
-                        f"({fmt(administered_mg)})"
+                        f"{asked} ({drug.amount(ordered_mg)}) is less than {given} "
+                        f"({drug.amount(administered_mg)})"
                     )
             opened = self.opened(drug, vials_text)
             if isinstance(opened, str):
                 raise RowError(opened)
             if opened.labeled_mg < administered_mg:
                 raise RowError(
-                    f"the opened vials hold {fmt(opened.labeled_mg)} mg, less than the "
-                    f"{fmt(administered_mg)} mg administered"
+                    f"the opened vials hold {drug.amount(opened.labeled_mg)}, less than the "
+                    f"{drug.amount(administered_mg)} administered"
                 )
             billed_units = unit_count(units_text, "billed_units", empty_is_zero=False)
             billed_jw = unit_count(jw_text, "billed_jw_units", empty_is_zero=True)
@@ -212,12 +235,12 @@ class Auditor:
         if least is not None:  # rule 7, once the rest is right
             beyond = billed_jw - rules.discarded_units(least, admin_units, unit)
             if beyond > 0:
-                given = " ordered" if ordered_given else ""
-                hint = "" if ordered_given else " (if more was ordered than given, add ordered_mg)"
+                said = " ordered" if ordered_given else ""
+                hint = "" if ordered_given else f" (if more was ordered than given, add {asked})"
                 problems.append(
                     f"{beyond} JW units are waste beyond the least-waste vials for "
-                    f"{fmt(ordered_mg)} mg{given} ({fmt(least)} mg labeled single-dose); "
-                    f"payers may deny them{hint}"
+                    f"{drug.amount(ordered_mg)}{said} ({drug.amount(least)} labeled "
+                    f"single-dose); payers may deny them{hint}"
                 )
         status = MISMATCH if problems else OK
         return (
@@ -308,7 +331,11 @@ def open_report(
         raise AuditError(f"{name} is empty; it needs a header row with {_columns()}.")
     stripped = [name_.strip() for name_ in header]
     reader.fieldnames = stripped
-    missing = [column for column in REQUIRED_COLUMNS if column not in stripped]
+    missing = [
+        column
+        for column in REQUIRED_COLUMNS
+        if column not in stripped and MG_COLUMNS.get(column) not in stripped
+    ]
     if len(missing) == len(REQUIRED_COLUMNS):
         raise AuditError(f"{name} has none of the audit's columns; its header needs {_columns()}.")
     if missing:
@@ -342,6 +369,15 @@ def audit_rows(
     fields = reader.fieldnames or ()
     width = len(fields)
     index = {name: number for number, name in enumerate(fields)}  # a repeated name: the last
+    # A column of the mg days (administered_mg, ordered_mg) is read as mg, unless the
+    # file also has the column in the drug's measure.
+    in_mg = {}
+    for column, older in MG_COLUMNS.items():
+        in_mg[column] = column not in index and older in index
+        if in_mg[column]:
+            index[column] = index[older]
+    # Without an ordered column, an mg file's reasons name the one it would add.
+    in_mg["ordered"] = in_mg["ordered"] or ("ordered" not in index and in_mg["administered"])
     spare = width  # an optional column the file lacks reads this cell, added while read
     lacking = any(column not in index for column in OPTIONAL_COLUMNS)
     inputs: Callable[[list[Any]], tuple[str | None, ...]] = itemgetter(
@@ -351,6 +387,12 @@ def audit_rows(
     padding: list[Any] = [None] * width
     lines = reader.reader
     audit = auditor.audit
+    if any(in_mg.values()):
+        audit = functools.partial(
+            auditor.audit,
+            administered_in_mg=in_mg["administered"],
+            ordered_in_mg=in_mg["ordered"],
+        )
     write = writer.writerow
     tally = {OK: 0, MISMATCH: 0, ERROR: 0}
     pending = 0
@@ -405,4 +447,4 @@ def _add(counts: AuditCounts, tally: dict[str, int]) -> None:
 
 
 def _columns() -> str:
-    return ", ".join(REQUIRED_COLUMNS) + " (payer and ordered_mg optional)"
+    return ", ".join(REQUIRED_COLUMNS) + " (payer and ordered optional; amounts in the drug's unit)"

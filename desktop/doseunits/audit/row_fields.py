@@ -9,7 +9,8 @@ import functools
 from decimal import Decimal, InvalidOperation
 
 from doseunits.dates import strict_date
-from doseunits.quantities import MAX_DOSE_MG, fmt
+from doseunits.errors import InputError
+from doseunits.quantities import MAX_DOSE_MG, Amount, Unit, amount_in, fmt
 
 SHORT_ROW = "the row has fewer fields than the header; check its commas"
 
@@ -29,14 +30,42 @@ def claim_date(text: str) -> dt.date | str:
         return f"date_of_service must be a real date written YYYY-MM-DD (got {cleaned!r})"
 
 
-def amount_mg(text: str, column: str = "administered_mg", what: str = "amount given") -> Decimal:
+def claim_amount(
+    text: str,
+    measure: Unit,
+    column: str = "administered",
+    what: str = "amount given",
+    written_in: Unit | None = None,
+) -> Decimal:
+    """An amount of the row's drug, as a plain Decimal in the drug's ``measure``.
+
+    ``written_in`` is the column's own unit (mg for the older ``administered_mg`` and
+    ``ordered_mg``); None for ``administered`` and ``ordered``, which are in the drug's
+    measure or say their unit ("0.48 mg"). A plain number is read first: the fast path.
+    """
     try:
         amount = Decimal(text)
     except InvalidOperation:
         cleaned = text.strip()
         if not cleaned:
-            raise RowError(f"{column} is empty; give the {what} in mg") from None
-        raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
+            raise RowError(
+                f"{column} is empty; give the {what} in {written_in or measure}"
+            ) from None
+        if written_in is not None:
+            raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
+        try:
+            amount = amount_in(cleaned, measure, column)
+        except InputError as error:
+            raise RowError(reason_of(error)) from None
+    else:
+        if written_in is not None and written_in is not measure:
+            if written_in.kind != measure.kind:
+                raise RowError(
+                    f"{column} is in {written_in}, but this drug is measured in {measure}; "
+                    f"give the {what} in a column {column.removesuffix('_mg')} instead"
+                )
+            if amount.is_finite():
+                amount = Amount(amount, written_in).to(measure)
     if not amount.is_finite() or amount <= 0 or amount > MAX_DOSE_MG:
         raise RowError(
             f"{column} must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"

@@ -8,23 +8,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from doseunits.catalog.model import Catalog, Container, Drug, Presentation
 from doseunits.catalog.ndc import Ndc
 from doseunits.errors import CatalogError, DoseUnitsError, InputError
-from doseunits.quantities import MAX_DOSE_MG, to_decimal
+from doseunits.quantities import (
+    MAX_DECIMALS,
+    MAX_DOSE_MG,
+    MG,
+    Amount,
+    G,
+    Unit,
+    parse_amount,
+    to_decimal,
+)
 from doseunits.tomlfile import read_toml
 
 _CONTAINERS: tuple[Container, ...] = ("single-dose", "multi-dose")
 _HCPCS = re.compile(r"^[A-Z]\d{4}$")
 _DRUG_KEYS = {
-    "id", "name", "hcpcs", "descriptor", "billing_unit_mg", "verified", "source",
-    "note", "reviewed", "presentation",
+    "id", "name", "hcpcs", "descriptor", "billing_unit", "billing_unit_mg", "verified",
+    "source", "note", "reviewed", "presentation",
 }  # fmt: skip
 _PRESENTATION_KEYS = {
-    "ndc", "strength_mg", "volume_ml", "container", "verified", "source", "note", "powder",
+    "ndc", "strength", "strength_mg", "volume_ml", "container", "verified", "source", "note",
+    "powder",
 }  # fmt: skip
 
 
@@ -85,22 +95,79 @@ class DrugReader:
         reviewed = table.get("reviewed")
         if reviewed is not None and not isinstance(reviewed, dt.date):
             raise self.fail("reviewed", "must be a TOML date like 2026-11-28")
-        presentations = tuple(self.presentation(p, n, source) for n, p in enumerate(raw, 1))
+        billing_unit, measure = self.billing_unit(table)
+        presentations = tuple(
+            self.presentation(p, n, source, measure) for n, p in enumerate(raw, 1)
+        )
         return Drug(
             id=self.text(table, "id"),
             name=self.text(table, "name"),
             hcpcs=hcpcs,
             descriptor=self.text(table, "descriptor"),
-            billing_unit_mg=self.amount(table, "billing_unit_mg"),
+            billing_unit_mg=billing_unit,
             verified=verified,
             source=source,
             presentations=presentations,
             note=self.text(table, "note", required=False),
             reviewed=reviewed,
             origin=str(self.path),
+            measure=measure,
         )
 
-    def presentation(self, table: object, number: int, drug_source: str) -> Presentation:
+    def billing_unit(self, table: Mapping[str, object]) -> tuple[Decimal, Unit]:
+        """``billing_unit = "10 mg"`` ("1 mcg", "1000 units"): its unit is the drug's measure,
+        except that a code billed per gram is measured in mg (doses are written in mg).
+        The older ``billing_unit_mg = "10"`` is read as mg."""
+        if "billing_unit_mg" in table:
+            if "billing_unit" in table:
+                raise self.fail("billing_unit_mg", "give billing_unit or billing_unit_mg, not both")
+            return self.amount(table, "billing_unit_mg"), MG
+        value = table.get("billing_unit")
+        if not isinstance(value, str):
+            raise self.fail("billing_unit", 'missing or not a text like "10 mg" or "1000 units"')
+        try:
+            amount = parse_amount(value, "the value")
+        except InputError as error:
+            raise self.fail("billing_unit", _problem(error)) from None
+        measure = MG if amount.unit == G else amount.unit
+        return self.checked(amount.to(measure), "billing_unit", value), measure
+
+    def strength(self, table: Mapping[str, object], measure: Unit) -> Decimal:
+        """``strength = "1200 mg"`` ("480 mcg", "10000 units"), in the drug's measure; the
+        older ``strength_mg`` is read as mg. A units strength for a mg drug is an error."""
+        key = "presentation.strength"
+        value: object
+        if "strength_mg" in table:
+            if "strength" in table:
+                raise self.fail(key + "_mg", "give strength or strength_mg, not both")
+            key += "_mg"
+            value = table.get("strength_mg")
+            amount = Amount(self.amount(table, "strength_mg", "presentation."), MG)
+        else:
+            value = table.get("strength")
+            if not isinstance(value, str):
+                raise self.fail(key, 'missing or not a text like "1200 mg" or "480 mcg"')
+            try:
+                amount = parse_amount(value, "the value")
+            except InputError as error:
+                raise self.fail(key, _problem(error)) from None
+        if amount.unit.kind != measure.kind:
+            raise self.fail(
+                key, f"{amount} can't be a strength of a drug billed in {measure} ({value!r})"
+            )
+        return self.checked(amount.to(measure), key, value)
+
+    def checked(self, number: Decimal, key: str, value: object) -> Decimal:
+        """Above 0, at most MAX_DOSE_MG and to MAX_DECIMALS places, in the drug's measure."""
+        if number <= 0 or number > MAX_DOSE_MG:
+            raise self.fail(key, f"must be above 0 and at most 100000 (got {value!r})")
+        if number != number.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP):
+            raise self.fail(key, f"has more than {MAX_DECIMALS} decimal places (got {value!r})")
+        return number
+
+    def presentation(
+        self, table: object, number: int, drug_source: str, measure: Unit = MG
+    ) -> Presentation:
         if not isinstance(table, dict):
             raise self.fail("presentation", f"entry {number} is not a table")
         unknown = sorted(set(table) - _PRESENTATION_KEYS)
@@ -116,13 +183,14 @@ class DrugReader:
             raise self.fail("presentation.ndc", str(error).rstrip(".")) from None
         return Presentation(
             ndc=ndc,
-            strength_mg=self.amount(table, "strength_mg", at),
+            strength_mg=self.strength(table, measure),
             volume_ml=self.amount(table, "volume_ml", at),
             container="single-dose" if container == "single-dose" else "multi-dose",
             verified=self.flag(table, "verified", default=True, prefix=at),
             source=self.text(table, "source", required=False, prefix=at) or drug_source,
             note=self.text(table, "note", required=False, prefix=at),
             powder=self.flag(table, "powder", default=False, prefix=at),
+            measure=measure,
         )
 
     # ``prefix`` is "presentation." inside a [[drug.presentation]], so errors name the key.
@@ -152,11 +220,13 @@ class DrugReader:
         try:
             number = to_decimal(str(value), "the value")
         except InputError as error:
-            problem = str(error).replace("the value ", "", 1).rstrip(".")
-            raise self.fail(prefix + key, problem) from None
-        if number <= 0 or number > MAX_DOSE_MG:
-            raise self.fail(prefix + key, f"must be above 0 and at most 100000 (got {value!r})")
-        return number
+            raise self.fail(prefix + key, _problem(error)) from None
+        return self.checked(number, prefix + key, value)
+
+
+def _problem(error: InputError) -> str:
+    """A quantities message about "the value", as the rest of a catalog sentence."""
+    return str(error).replace("the value ", "", 1).rstrip(".")
 
 
 def _check_unique_ndcs(drugs: Iterable[Drug]) -> None:

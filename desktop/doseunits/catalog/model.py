@@ -16,7 +16,7 @@ from typing import Literal
 
 from doseunits.catalog.ndc import Ndc
 from doseunits.errors import InputError
-from doseunits.quantities import fmt
+from doseunits.quantities import MG, Amount, Unit, fmt
 
 Container = Literal["single-dose", "multi-dose"]
 
@@ -25,8 +25,10 @@ Container = Literal["single-dose", "multi-dose"]
 class Presentation:
     """One vial product: an NDC with its labeled strength and volume.
 
-    Compared by identity (``eq=False``): each is one catalog entry, and identity
-    hashing keeps the engine's dictionaries fast.
+    ``strength_mg`` is in the drug's ``measure`` (mg for most drugs; 480 for a 480 mcg
+    syringe of a drug billed per mcg): the engine's plain Decimal. Compared by identity
+    (``eq=False``): each is one catalog entry, and identity hashing keeps the engine's
+    dictionaries fast.
     """
 
     ndc: Ndc
@@ -39,6 +41,11 @@ class Presentation:
     # A lyophilized powder: its mL are after reconstitution, and many payers want such
     # NDCs in UN (vials) rather than mL (see billing's NDC-unit warning).
     powder: bool = False
+    measure: Unit = MG  # the drug's: the unit of strength_mg (set by the catalog reader)
+
+    @property
+    def strength(self) -> Amount:
+        return Amount(self.strength_mg, self.measure)
 
     @property
     def single_dose(self) -> bool:
@@ -46,20 +53,29 @@ class Presentation:
 
     @property
     def mg_per_ml(self) -> Decimal:
+        """Concentration in the drug's measure per mL."""
         return self.strength_mg / self.volume_ml
 
     def ml_for(self, mg: Decimal) -> Decimal:
-        """Volume holding ``mg`` of this presentation (one division, so exact where it can be)."""
+        """Volume holding ``mg`` (in the drug's measure) of this presentation (one division,
+        so exact where it can be)."""
         return mg * self.volume_ml / self.strength_mg
 
     @property
     def label(self) -> str:
-        return f"{fmt(self.strength_mg)} mg / {fmt(self.volume_ml)} mL {self.container} vial"
+        strength = fmt(self.strength_mg)
+        return f"{strength} {self.measure.symbol} / {fmt(self.volume_ml)} mL {self.container} vial"
 
 
 @dataclass(frozen=True, eq=False)
 class Drug:
-    """A drug as billed: one HCPCS code, its billing unit, and its presentations."""
+    """A drug as billed: one HCPCS code, its billing unit, and its presentations.
+
+    ``measure`` is the unit of its billing unit (J9022 "10 mg": mg; J1442 "1 mcg": mcg;
+    J0885 "1000 units": units). ``billing_unit_mg``, its presentations' strengths and
+    every amount of its orders are plain Decimals in that measure (the names keep "mg"
+    from when every drug was billed by the mg; for such drugs they still are mg).
+    """
 
     id: str
     name: str
@@ -72,6 +88,15 @@ class Drug:
     note: str = ""
     reviewed: dt.date | None = None
     origin: str = ""
+    measure: Unit = MG
+
+    @property
+    def billing_unit(self) -> Amount:
+        return Amount(self.billing_unit_mg, self.measure)
+
+    def amount(self, value: Decimal) -> str:
+        """An amount of this drug as written: "1050 mg", "480 mcg", "10000 units"."""
+        return f"{fmt(value)} {self.measure.symbol}"
 
     @property
     def all_verified(self) -> bool:

@@ -13,16 +13,16 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from doseunits import __version__
 from doseunits.app.folders import site_catalog_files
 from doseunits.app.site import load_default_catalog
 from doseunits.catalog.model import Catalog
 from doseunits.errors import DoseUnitsError, InputError, OrderField
+from doseunits.quantities import MG
 
-TYPE_CHECKING = False  # the draft's module loads with calc, not with every command
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the draft's module loads with calc, not with every command
     from doseunits.engine.draft import OrderDraft
 
 EXIT_BAD_INPUT = 2
@@ -52,14 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     calc = commands.add_parser("calc", help="billable units and claim lines for one order")
     calc.add_argument("--drug", required=True, help="catalog id, HCPCS code or NDC")
-    calc.add_argument("--dose", metavar="MG", help="ordered flat dose in mg")
-    calc.add_argument("--dose-per-kg", metavar="MG", help="ordered dose in mg/kg")
+    # Amounts are in the drug's own measure (mg, mcg or units), or say their unit: 480mcg.
+    calc.add_argument(
+        "--dose", metavar="AMOUNT", help="ordered flat dose in the drug's unit (1050, or 480mcg)"
+    )
+    calc.add_argument("--dose-per-kg", metavar="AMOUNT", help="ordered dose per kg (mg/kg)")
     calc.add_argument("--weight", metavar="KG", help="patient weight in kg (with --dose-per-kg)")
-    calc.add_argument("--max-dose", metavar="MG", help="cap for a weight-based dose")
-    calc.add_argument("--administered", metavar="MG", help="amount given, when less than ordered")
+    calc.add_argument("--max-dose", metavar="AMOUNT", help="cap for a weight-based dose")
+    calc.add_argument(
+        "--administered", metavar="AMOUNT", help="amount given, when less than ordered"
+    )
     calc.add_argument(
         "--vial", action="append", default=[], metavar="SPEC",
-        help="opened vials: STRENGTH_MG[xCOUNT] or NDC[xCOUNT], repeatable; "
+        help="opened vials: STRENGTH[xCOUNT] (in the drug's unit) or NDC[xCOUNT], repeatable; "
         "none means the least-waste plan",
     )  # fmt: skip
     calc.add_argument("--date", metavar="YYYY-MM-DD", help="date of service (default: today)")
@@ -162,7 +167,11 @@ def _calc(args: argparse.Namespace) -> int:
 
         output = as_dict(result, snippet)
         output["rounding_suggestion"] = (
-            {"rounded_mg": str(suggestion.rounded_mg), "text": suggestion.describe()}
+            {
+                "rounded": {"amount": str(suggestion.rounded_mg), "unit": suggestion.unit},
+                **({"rounded_mg": str(suggestion.rounded_mg)} if drug.measure == MG else {}),
+                "text": suggestion.describe(),
+            }
             if suggestion else None
         )  # fmt: skip
         print(json.dumps(output, indent=2))

@@ -66,7 +66,7 @@ class VialUse(NamedTuple):
         return self.presentation.ml_for(self.left_mg)
 
     def per_vial(self) -> list[tuple[Decimal, Decimal]]:
-        """(administered, left) mg of each vial: drawn one vial after the other."""
+        """(administered, left) amount of each vial: drawn one vial after the other."""
         split = []
         remaining = self.administered_mg
         for _ in range(self.count):
@@ -119,19 +119,20 @@ class BillingResult:
     def steps(self) -> tuple[str, ...]:
         """The arithmetic in words, built on demand (it is not needed to bill)."""
         unit = self.drug.billing_unit_mg
+        u = self.drug.measure.symbol
         opened = "(least-waste plan)" if self.plan_proposed else "opened"
         steps = [
             f"Ordered dose: {self.dose_basis}.",
-            f"Vials {opened}: {self.plan.describe()} = {fmt(self.labeled_mg)} mg labeled.",
-            f"Administered units: {fmt(self.administered_mg)} mg / {fmt(unit)} mg = "
+            f"Vials {opened}: {self.plan.describe()} = {fmt(self.labeled_mg)} {u} labeled.",
+            f"Administered units: {fmt(self.administered_mg)} {u} / {fmt(unit)} {u} = "
             f"{fmt(self.administered_mg / unit)}, rounded up to {self.admin_units}.",
         ]
         if not self.single_dose_mg:
             steps.append("Multi-dose containers only: no JW line and no JZ modifier.")
             return tuple(steps)
         steps.append(
-            f"Discarded units: ({fmt(self.single_dose_mg)} mg single-dose labeled - "
-            f"{self.admin_units} x {fmt(unit)} mg already billed) / {fmt(unit)} mg, "
+            f"Discarded units: ({fmt(self.single_dose_mg)} {u} single-dose labeled - "
+            f"{self.admin_units} x {fmt(unit)} {u} already billed) / {fmt(unit)} {u}, "
             f"rounded down, = {self.jw_units}."
         )
         payer = self.order.payer
@@ -181,30 +182,32 @@ class BillingResult:
 
 
 def ordered_dose(order: DoseOrder) -> tuple[Decimal, str]:
-    """The ordered dose in mg and how it was reached (flat, or mg/kg x kg with a cap)."""
+    """The ordered dose in the drug's measure and how it was reached (flat, or per kg x kg
+    with a cap): "10 mg/kg x 72.5 kg = 725 mg", "5 mcg/kg x 96 kg = 480 mcg"."""
+    u = order.drug.measure.symbol
     if order.dose_mg is not None and order.dose_per_kg_mg is not None:
-        raise InputError("Give either a dose in mg or a dose in mg/kg, not both.", "dose")
+        raise InputError(f"Give either a dose in {u} or a dose in {u}/kg, not both.", "dose")
     cap = None
     if order.max_dose_mg is not None:
-        cap = positive(order.max_dose_mg, "The maximum dose (mg)", "max_dose")
+        cap = positive(order.max_dose_mg, f"The maximum dose ({u})", "max_dose")
     if order.dose_per_kg_mg is not None:
-        per_kg = positive(order.dose_per_kg_mg, "The dose per kg (mg/kg)", "dose_per_kg")
+        per_kg = positive(order.dose_per_kg_mg, f"The dose per kg ({u}/kg)", "dose_per_kg")
         if order.weight_kg is None:
-            raise InputError("A dose in mg/kg needs the patient's weight in kg.", "weight")
+            raise InputError(f"A dose in {u}/kg needs the patient's weight in kg.", "weight")
         weight = positive(order.weight_kg, "The weight (kg)", "weight", MAX_WEIGHT_KG)
         dose = per_kg * weight
-        basis = f"{fmt(per_kg)} mg/kg x {fmt(weight)} kg = {fmt(dose)} mg"
+        basis = f"{fmt(per_kg)} {u}/kg x {fmt(weight)} kg = {fmt(dose)} {u}"
     elif order.dose_mg is not None:
-        dose = positive(order.dose_mg, "The dose (mg)", "dose")
-        basis = f"{fmt(dose)} mg flat dose"
+        dose = positive(order.dose_mg, f"The dose ({u})", "dose")
+        basis = f"{fmt(dose)} {u} flat dose"
     else:
-        raise InputError("Type the ordered dose in mg, or a dose in mg/kg and a weight.", "dose")
+        raise InputError(f"Type the ordered dose in {u}, or a dose in {u}/kg and a weight.", "dose")
     if cap is not None and dose > cap:
         dose = cap
-        basis += f", capped at the maximum dose of {fmt(cap)} mg"
+        basis += f", capped at the maximum dose of {fmt(cap)} {u}"
     if dose > MAX_DOSE_MG:
         raise InputError(
-            f"The ordered dose ({fmt(dose)} mg) is above the {fmt(MAX_DOSE_MG)} mg "
+            f"The ordered dose ({fmt(dose)} {u}) is above the {fmt(MAX_DOSE_MG)} {u} "
             "DoseUnits computes; check the order.",
             "dose_per_kg" if order.dose_per_kg_mg is not None else "dose",
         )
@@ -217,7 +220,7 @@ def compute(order: DoseOrder) -> BillingResult:
     unit = drug.billing_unit_mg
     ordered_mg, basis = ordered_dose(order)
     administered_mg = _administered(order, ordered_mg)
-    warnings = _administered_warnings(ordered_mg, administered_mg)
+    warnings = _administered_warnings(ordered_mg, administered_mg, drug.measure.symbol)
 
     if order.vials is None:
         plan = least = least_waste_plan(drug.presentations, ordered_mg)
@@ -230,7 +233,7 @@ def compute(order: DoseOrder) -> BillingResult:
             warnings.append(Warning("The least-waste comparison could not be worked out "
                                     "for these vial strengths; check the waste by hand.",
                                     "vials"))  # fmt: skip
-        warnings.extend(_vial_warnings(plan, least, ordered_mg, administered_mg))
+        warnings.extend(_vial_warnings(plan, least, ordered_mg, administered_mg, drug))
 
     admin_units = rules.administered_units(administered_mg, unit)
     single_dose_mg = plan.single_dose_mg
@@ -295,24 +298,25 @@ def compute(order: DoseOrder) -> BillingResult:
 def _administered(order: DoseOrder, ordered_mg: Decimal) -> Decimal:
     if order.administered_mg is None:
         return ordered_mg
-    what = "The administered amount (mg)"
+    u = order.drug.measure.symbol
+    what = f"The administered amount ({u})"
     administered_mg = positive(order.administered_mg, what, "administered")
     if administered_mg > ordered_mg:
         raise InputError(
-            f"The administered amount ({fmt(administered_mg)} mg) is more than the "
-            f"ordered dose ({fmt(ordered_mg)} mg); check both.",
+            f"The administered amount ({fmt(administered_mg)} {u}) is more than the "
+            f"ordered dose ({fmt(ordered_mg)} {u}); check both.",
             "administered",
         )
     return administered_mg
 
 
-def _administered_warnings(ordered_mg: Decimal, administered_mg: Decimal) -> list[Warning]:
+def _administered_warnings(ordered_mg: Decimal, administered_mg: Decimal, u: str) -> list[Warning]:
     if administered_mg == ordered_mg:
         return []
     return [
         Warning(
-            f"Administered {fmt(administered_mg)} mg of the {fmt(ordered_mg)} mg ordered: "
-            f"the {fmt(ordered_mg - administered_mg)} mg not given counts as discarded; "
+            f"Administered {fmt(administered_mg)} {u} of the {fmt(ordered_mg)} {u} ordered: "
+            f"the {fmt(ordered_mg - administered_mg)} {u} not given counts as discarded; "
             "document why in the chart.",
             "administered",
         )
@@ -332,27 +336,28 @@ def _checked_vials(drug: Drug, vials: Iterable[VialCount], administered_mg: Deci
         raise InputError("No vials are opened; give at least one vial.", "vials")
     if plan.labeled_mg < administered_mg:
         raise InputError(
-            f"The opened vials hold {fmt(plan.labeled_mg)} mg, less than the "
-            f"{fmt(administered_mg)} mg administered; add vials.",
+            f"The opened vials hold {drug.amount(plan.labeled_mg)}, less than the "
+            f"{drug.amount(administered_mg)} administered; add vials.",
             "vials",
         )
     return plan
 
 
 def _vial_warnings(
-    plan: VialPlan, least: VialPlan, ordered_mg: Decimal, administered_mg: Decimal
+    plan: VialPlan, least: VialPlan, ordered_mg: Decimal, administered_mg: Decimal, drug: Drug
 ) -> list[Warning]:
+    amount = drug.amount
     if plan.labeled_mg < ordered_mg:
         text = (
-            f"The opened vials hold {fmt(plan.labeled_mg)} mg, less than the "
-            f"{fmt(ordered_mg)} mg ordered; they cover only the {fmt(administered_mg)} mg "
+            f"The opened vials hold {amount(plan.labeled_mg)}, less than the "
+            f"{amount(ordered_mg)} ordered; they cover only the {amount(administered_mg)} "
             "administered."
         )
     elif (extra := plan.discarded_mg(ordered_mg) - least.discarded_mg(ordered_mg)) > 0:
         text = (
-            f"These vials hold {fmt(plan.labeled_mg)} mg; the least-waste plan for "
-            f"{fmt(ordered_mg)} mg is {least.describe()} ({fmt(least.labeled_mg)} mg). "
-            f"Payers may deny the extra {fmt(extra)} mg of waste."
+            f"These vials hold {amount(plan.labeled_mg)}; the least-waste plan for "
+            f"{amount(ordered_mg)} is {least.describe()} ({amount(least.labeled_mg)}). "
+            f"Payers may deny the extra {amount(extra)} of waste."
         )
     else:
         return []

@@ -12,6 +12,7 @@ It sits with the engine rather than in ``app`` because the order history (below
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,7 +24,7 @@ from doseunits.engine.order import DoseOrder, NoteDetails, VialDetails
 from doseunits.engine.vialspec import parse_vials
 from doseunits.errors import InputError, OrderField
 from doseunits.payers.model import MEDICARE_RULES, Payer, PayerList
-from doseunits.quantities import fmt, to_decimal
+from doseunits.quantities import amount_in, fmt, to_decimal
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class OrderDraft:
         return bool(self.dose_per_kg.strip() or self.weight.strip())
 
 
+_MG = re.compile(r"\bmg\b")
 #: How an error names each amount (the window's words); the command line names its flags.
 AMOUNT_LABELS: Mapping[OrderField, str] = {
     "dose": "The dose (mg)",
@@ -97,8 +99,11 @@ def build_order(
     """The engine's order. Only the text is read here; the engine checks the ranges
     (a dose above 0, a weight up to 500 kg) and how the amounts go together. ``labels``
     name amounts in errors, where they differ from the window's."""
-    labels = {**AMOUNT_LABELS, **(labels or {})}
     drug = catalog.find(draft.drug)
+    labels = {  # "The dose (mg)" of a drug measured in mcg is "The dose (mcg)"
+        name: _MG.sub(drug.measure.symbol, label)
+        for name, label in {**AMOUNT_LABELS, **(labels or {})}.items()
+    }
 
     def amount(name: OrderField, text: str) -> Decimal | None:
         return drug_amount(text, drug, labels[name], name)
@@ -116,7 +121,7 @@ def build_order(
         payer=payer_of(draft.payer, payers),
         acquired_340b=draft.acquired_340b,
         rounded_from_mg=drug_amount(
-            draft.rounded_from, drug, "The dose it was rounded from (mg)", "dose"
+            draft.rounded_from, drug, f"The dose it was rounded from ({drug.measure})", "dose"
         ),
         rounding_percent=percent(draft.rounding_percent, "The rounding threshold (%)", "dose"),
         rounded_from_basis=draft.rounded_from_basis,
@@ -126,13 +131,14 @@ def build_order(
 # One reader per kind of amount, so a reader can change (say, to a drug's own unit)
 # without touching the rest. Empty text is an amount not given.
 def drug_amount(text: str, drug: Drug, what: str, name: OrderField) -> Decimal | None:
-    """An amount of the drug (mg): a dose, a cap, what was given."""
-    return to_decimal(text, what, name) if text.strip() else None
+    """An amount of the drug in its measure, or written with a unit that converts to it
+    exactly ("0.48 mg" of a drug measured in mcg is 480): a dose, a cap, what was given."""
+    return amount_in(text, drug.measure, what, name) if text.strip() else None
 
 
 def per_kg_amount(text: str, drug: Drug, what: str) -> Decimal | None:
-    """The drug per kg of body weight (mg/kg)."""
-    return to_decimal(text, what, "dose_per_kg") if text.strip() else None
+    """The drug per kg of body weight, in the drug's measure per kg ("5 mcg" per kg)."""
+    return amount_in(text, drug.measure, what, "dose_per_kg") if text.strip() else None
 
 
 def weight_amount(text: str, what: str) -> Decimal | None:

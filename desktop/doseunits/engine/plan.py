@@ -58,7 +58,7 @@ class VialPlan(NamedTuple):
         return cls(tuple(kept), labeled, sum(v.count for v in kept))
 
     def describe(self) -> str:
-        return " + ".join(f"{v.count} x {fmt(v.presentation.strength_mg)} mg" for v in self.vials)
+        return " + ".join(f"{v.count} x {v.presentation.strength}" for v in self.vials)
 
     @property
     def single_dose_mg(self) -> Decimal:
@@ -142,7 +142,8 @@ def _best_plan(shelf: _Shelf, dose_bounds: list[int], score: Score, dose_mg: Dec
     else:
         raise PlanTooLarge(
             "The vial strengths of this drug are too finely divided to work out the "
-            f"least-waste plan for {fmt(dose_mg)} mg exactly; give the opened vials.",
+            f"least-waste plan for {fmt(dose_mg)} {shelf.ordered[0].measure} exactly; give the "
+            "opened vials.",
             "vials",
         )
     chosen = [VialCount(p, c) for p, c in zip(shelf.ordered, (big, *counts), strict=True) if c]

@@ -24,6 +24,8 @@ class RoundingSuggestion:
     waste_saved_mg: Decimal
     threshold_percent: Decimal
     ordered_basis: str = ""  # how a weight-based dose was ordered; empty for a flat one
+    # The drug's measure: the unit of the amounts above (named *_mg since every drug was).
+    unit: str = "mg"
 
     @property
     def change_percent(self) -> Decimal:
@@ -31,11 +33,12 @@ class RoundingSuggestion:
 
     def describe(self) -> str:
         direction = "down" if self.rounded_mg < self.ordered_mg else "up"
+        u = self.unit
         return (
             f"Site policy allows rounding within {fmt(self.threshold_percent)}%: "
-            f"{fmt(self.ordered_mg)} mg rounds {direction} to {fmt(self.rounded_mg)} mg "
+            f"{fmt(self.ordered_mg)} {u} rounds {direction} to {fmt(self.rounded_mg)} {u} "
             f"({self.plan.describe()}, {abs(self.change_percent):.1f}% {direction}), saving "
-            f"{fmt(self.waste_saved_mg)} mg of waste. Needs prescriber approval per policy."
+            f"{fmt(self.waste_saved_mg)} {u} of waste. Needs prescriber approval per policy."
         )
 
 
@@ -56,4 +59,6 @@ def suggest_rounding(
     distance, _, plan = min(candidates, key=lambda c: (c[0], c[1]))
     if distance > limit:
         return None
-    return RoundingSuggestion(ordered_mg, plan.labeled_mg, plan, waste, threshold_percent)
+    return RoundingSuggestion(
+        ordered_mg, plan.labeled_mg, plan, waste, threshold_percent, unit=drug.measure.symbol
+    )

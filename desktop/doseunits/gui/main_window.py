@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
     # Computing ----------------------------------------------------------------------
     def _drug_changed(self, drug: Drug | None) -> None:
         self.accepted_rounding = None  # it was worked out for the drug that was picked
+        if drug is not None:
+            self.order_form.set_measure(drug.measure)
         self.vials.set_drug(drug)
         self.drug_box.show_drug(drug)
         self.recompute()

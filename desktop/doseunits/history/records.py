@@ -29,12 +29,22 @@ class HistoryEntry:
     date_of_service: dt.date
     drug_id: str
     hcpcs: str
-    ordered_mg: Decimal
-    administered_mg: Decimal
+    ordered: Decimal  # in the drug's measure, ``unit``
+    administered: Decimal
     vials: str  # "1 x 1200 mg + 1 x 840 mg"
     lines: tuple[str, ...]  # "J9022-JW x 15 units; NDC ..."
     note: str
     inputs: OrderDraft  # the order as typed, to reopen it
+    unit: str = "mg"  # the drug's measure when the order was kept: mg, mcg, g, units
+
+    # The names of the days when every amount was mg; in ``unit``, as stored.
+    @property
+    def ordered_mg(self) -> Decimal:
+        return self.ordered
+
+    @property
+    def administered_mg(self) -> Decimal:
+        return self.administered
 
 
 #: Note fields that point at one patient: the patient line, and the prior-authorization

@@ -32,13 +32,16 @@ from doseunits.history.records import (
     note_for_history,
 )
 from doseunits.outputs.note import PRIOR_AUTH_LABEL, line_text
-from doseunits.quantities import fmt
+from doseunits.quantities import MG, Amount, fmt, unit_named
 
 log = logging.getLogger(__name__)
 FILE_NAME = "history.sqlite3"
 #: 2: prior-authorization numbers are kept only where the site keeps patient identifiers
 #: (files written as version 1 are cleared of them when opened; see _forget_prior_auths).
-SCHEMA_VERSION = 2
+#: 3: amounts in the drug's own measure: ordered_mg and administered_mg became ordered and
+#: administered, with the measure in unit ("mg" for every order written before; see
+#: _MEASURES_V3).
+SCHEMA_VERSION = 3
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS orders (
@@ -47,25 +50,35 @@ CREATE TABLE IF NOT EXISTS orders (
     date_of_service TEXT NOT NULL,  -- YYYY-MM-DD
     drug_id TEXT NOT NULL,
     hcpcs TEXT NOT NULL,
-    ordered_mg TEXT NOT NULL,
-    administered_mg TEXT NOT NULL,
+    ordered TEXT NOT NULL,          -- in the drug's measure (unit)
+    administered TEXT NOT NULL,
     inputs TEXT NOT NULL,           -- JSON: the form as typed (OrderInputs)
-    vials TEXT NOT NULL,            -- JSON: the opened vials [[ndc, strength_mg, count]]
+    vials TEXT NOT NULL,            -- JSON: the opened vials [[ndc, strength, count]]
     lines TEXT NOT NULL,            -- JSON: the claim lines
-    note TEXT NOT NULL
+    note TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT 'mg' -- the drug's measure: mg, mcg, g or units
 );
 CREATE INDEX IF NOT EXISTS orders_date ON orders (date_of_service);
 CREATE INDEX IF NOT EXISTS orders_drug ON orders (drug_id);
 CREATE INDEX IF NOT EXISTS orders_hcpcs ON orders (hcpcs);
 CREATE INDEX IF NOT EXISTS orders_created ON orders (created_at);
 """
-_COLUMNS = {
+_COLUMNS_V2 = {
     "id", "created_at", "date_of_service", "drug_id", "hcpcs", "ordered_mg",
     "administered_mg", "inputs", "vials", "lines", "note",
 }  # fmt: skip
+_COLUMNS = (_COLUMNS_V2 - {"ordered_mg", "administered_mg"}) | {"ordered", "administered", "unit"}
+#: Every order of a version 1 or 2 file was billed by the mg (the only measure then).
+_MEASURES_V3 = """
+ALTER TABLE orders RENAME COLUMN ordered_mg TO ordered;
+ALTER TABLE orders RENAME COLUMN administered_mg TO administered;
+ALTER TABLE orders ADD COLUMN unit TEXT NOT NULL DEFAULT 'mg';
+"""
+#: ordered_mg and administered_mg stay for the scripts that read an export: in mg for a
+#: drug measured by mass, empty for one in units; ordered, administered and unit beside.
 EXPORT_COLUMNS = (
     "id", "created_at", "date_of_service", "drug_id", "hcpcs", "ordered_mg",
-    "administered_mg", "vials", "lines", "note",
+    "administered_mg", "ordered", "administered", "unit", "vials", "lines", "note",
 )  # fmt: skip
 
 
@@ -202,6 +215,7 @@ class HistoryStore:
             json.dumps(vials),
             json.dumps(lines),
             note,
+            result.drug.measure.symbol,
         )
         try:
             return self._insert(row)
@@ -215,8 +229,8 @@ class HistoryStore:
     def _insert(self, row: tuple[str, ...]) -> int:
         with _transaction(self._db):
             cursor = self._db.execute(
-                "INSERT INTO orders (created_at, date_of_service, drug_id, hcpcs, ordered_mg, "
-                "administered_mg, inputs, vials, lines, note) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO orders (created_at, date_of_service, drug_id, hcpcs, ordered, "
+                "administered, inputs, vials, lines, note, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 row,
             )
         assert cursor.lastrowid is not None
@@ -338,9 +352,15 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, int]:
                 "to use it."
             )
         columns = {row[1] for row in db.execute("PRAGMA table_info(orders)")}
-        if columns and columns != _COLUMNS:
+        migrate = ""
+        if columns == _COLUMNS_V2 and version < 3:
+            migrate = _MEASURES_V3
+        elif columns and columns != _COLUMNS:
             raise sqlite3.DatabaseError("its orders table is not a DoseUnits order history")
-        db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
+        # One transaction: a file is either still version 2 or wholly version 3.
+        db.executescript(
+            f"BEGIN IMMEDIATE;{migrate}{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+        )
     except BaseException:
         db.close()
         raise
@@ -382,9 +402,10 @@ def _entry(row: sqlite3.Row) -> HistoryEntry:
         date_of_service=dt.date.fromisoformat(row["date_of_service"]),
         drug_id=row["drug_id"],
         hcpcs=row["hcpcs"],
-        ordered_mg=Decimal(row["ordered_mg"]),
-        administered_mg=Decimal(row["administered_mg"]),
-        vials=" + ".join(f"{count} x {strength} mg" for _, strength, count in vials),
+        ordered=Decimal(row["ordered"]),
+        administered=Decimal(row["administered"]),
+        unit=row["unit"],
+        vials=" + ".join(f"{count} x {strength} {row['unit']}" for _, strength, count in vials),
         lines=tuple(str(line["text"]) for line in lines),
         note=row["note"],
         inputs=inputs_from_json(json.loads(row["inputs"])),
@@ -394,9 +415,17 @@ def _entry(row: sqlite3.Row) -> HistoryEntry:
 def _export_row(entry: HistoryEntry) -> Sequence[object]:
     return (
         entry.id, entry.created_at, entry.date_of_service.isoformat(), entry.drug_id,
-        entry.hcpcs, fmt(entry.ordered_mg), fmt(entry.administered_mg), entry.vials,
+        entry.hcpcs, _in_mg(entry.ordered, entry.unit), _in_mg(entry.administered, entry.unit),
+        fmt(entry.ordered), fmt(entry.administered), entry.unit, entry.vials,
         "\n".join(entry.lines), entry.note,
     )  # fmt: skip
+
+
+def _in_mg(value: Decimal, unit: str) -> str:
+    measure = unit_named(unit)
+    if measure is None or measure.kind != "mass":
+        return ""
+    return fmt(Amount(value, measure).to(MG))
 
 
 def _utcnow() -> dt.datetime:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from doseunits import __version__
 from doseunits.errors import TemplateError
-from doseunits.quantities import fmt, fmt_places
+from doseunits.quantities import MG, Amount, Unit, fmt, fmt_places
 
 if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
     from doseunits.engine.billing import BillingResult, ClaimLine
@@ -22,6 +22,13 @@ def render_note(result: BillingResult, template: Template) -> str:
     try:
         text = template.substitute(values)
     except KeyError as error:
+        name = error.args[0]
+        if name in MG_PLACEHOLDERS and result.drug.measure.kind != "mass":
+            raise TemplateError(
+                f"The note template uses ${name}, an amount in mg, but {result.drug.name} is "
+                f"measured in {result.drug.measure}; use ${MG_PLACEHOLDERS[name]} (the "
+                "amount with its unit)."
+            ) from None
         known = ", ".join(f"${name}" for name in sorted(values))
         raise TemplateError(
             f"The note template uses ${error.args[0]}, which DoseUnits doesn't fill; use {known}."
@@ -31,31 +38,71 @@ def render_note(result: BillingResult, template: Template) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+#: The placeholders of templates written when every drug was billed by the mg, with the
+#: neutral one to use instead. They stay: for a drug measured by mass they are its amounts
+#: in mg (a drug billed per mcg too, converted exactly); a drug in units has none.
+MG_PLACEHOLDERS = {
+    "billing_unit": "billing_unit_amount",
+    "ordered_mg": "ordered",
+    "administered_mg": "administered",
+    "discarded_mg": "discarded",
+    "labeled_mg": "labeled",
+}
+
+
 def note_fields(result: BillingResult) -> dict[str, str]:
     drug = result.drug
+    measure = drug.measure
+    u = measure.symbol
+    # Written out, not looped: the note is rendered on every keystroke.
+    billing_unit = fmt(drug.billing_unit_mg)
+    ordered = fmt(result.ordered_mg)
+    administered = fmt(result.administered_mg)
+    discarded = fmt(result.discarded_mg)
+    labeled = fmt(result.labeled_mg)
+    values = {  # in the drug's own measure: "1050 mg", "480 mcg", "10000 units"
+        "billing_unit_amount": f"{billing_unit} {u}",
+        "ordered": f"{ordered} {u}",
+        "administered": f"{administered} {u}",
+        "discarded": f"{discarded} {u}",
+        "labeled": f"{labeled} {u}",
+    }
+    if measure is MG:
+        values["billing_unit"] = billing_unit
+        values["ordered_mg"] = ordered
+        values["administered_mg"] = administered
+        values["discarded_mg"] = discarded
+        values["labeled_mg"] = labeled
+    elif measure.kind == "mass":
+        values["billing_unit"] = _in_mg(drug.billing_unit_mg, measure)
+        values["ordered_mg"] = _in_mg(result.ordered_mg, measure)
+        values["administered_mg"] = _in_mg(result.administered_mg, measure)
+        values["discarded_mg"] = _in_mg(result.discarded_mg, measure)
+        values["labeled_mg"] = _in_mg(result.labeled_mg, measure)
     return {
         "drug": drug.name,
         "hcpcs": drug.hcpcs,
         "descriptor": drug.descriptor + ("" if drug.verified else " (unverified)"),
-        "billing_unit": fmt(drug.billing_unit_mg),
+        "unit": u,
         "date_of_service": result.order.date_of_service.isoformat(),
         "payer": result.order.payer.name
         + (" (340B-acquired)" if result.order.acquired_340b else ""),
         "dose_basis": result.dose_basis,
-        "ordered_mg": fmt(result.ordered_mg),
-        "administered_mg": fmt(result.administered_mg),
+        **values,
         "administered_ml": ml(result.administered_ml),
-        "discarded_mg": fmt(result.discarded_mg),
         "discarded_ml": ml(result.discarded_ml),
-        "labeled_mg": fmt(result.labeled_mg),
-        "vials": "\n".join(_vial_lines(result)),
+        "vials": "\n".join(_vial_lines(result, u)),
         "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
         "warnings": _warnings_block(result),
         "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
         "version": __version__,
         # The billed drug's own entry: the facts this note used, not the newest of others.
-        "catalog_date": result.drug.reviewed.isoformat() if result.drug.reviewed else "(unknown)",
+        "catalog_date": drug.reviewed.isoformat() if drug.reviewed else "(unknown)",
     }
+
+
+def _in_mg(value: Decimal, measure: Unit) -> str:
+    return fmt(Amount(value, measure).to(MG))
 
 
 def ml(volume: Decimal) -> str:
@@ -70,7 +117,7 @@ def line_text(line: ClaimLine) -> str:
     return f"{code} x {line.units} units" + (f"; {ndcs}" if ndcs else "")
 
 
-def _vial_lines(result: BillingResult) -> list[str]:
+def _vial_lines(result: BillingResult, u: str) -> list[str]:
     details = result.order.details.vials
     lines = []
     for use in result.uses:
@@ -85,8 +132,8 @@ def _vial_lines(result: BillingResult) -> list[str]:
         unverified = "" if p.verified else " (NDC unverified)"
         lines.append(
             f"- {use.count} x {p.label}, NDC {p.ndc}{unverified}{extra}: administered "
-            f"{fmt(use.administered_mg)} mg ({ml(use.administered_ml)} mL), {left} "
-            f"{fmt(use.left_mg)} mg ({ml(use.left_ml)} mL)"
+            f"{fmt(use.administered_mg)} {u} ({ml(use.administered_ml)} mL), {left} "
+            f"{fmt(use.left_mg)} {u} ({ml(use.left_ml)} mL)"
         )
     return lines
 
@@ -109,8 +156,9 @@ def _rounding_lines(result: BillingResult) -> list[str]:
         return []
     within = f" (within {fmt(order.rounding_percent)}%)" if order.rounding_percent else ""
     basis = f" (ordered as {order.rounded_from_basis})" if order.rounded_from_basis else ""
+    amount = result.drug.amount
     return [
-        f"{ROUNDED_FROM} {fmt(order.rounded_from_mg)} mg{basis} to {fmt(result.ordered_mg)} mg "
+        f"{ROUNDED_FROM} {amount(order.rounded_from_mg)}{basis} to {amount(result.ordered_mg)} "
         f"per site policy{within}; prescriber approval is required by policy."
     ]
 

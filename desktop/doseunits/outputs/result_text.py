@@ -5,31 +5,55 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from doseunits.outputs.note import ml
-from doseunits.quantities import fmt
+from doseunits.quantities import MG, Amount, fmt
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from doseunits.catalog.model import Drug
     from doseunits.engine.billing import BillingResult, ClaimLine
+
+
+class _Amounts:
+    """One drug's amounts as JSON: ``{"amount": "480", "unit": "mcg"}`` for every drug, and
+    beside it the older ``*_mg`` key (in mg, a mcg drug's converted exactly) for a drug
+    measured by mass; a drug in units has no mg to give."""
+
+    def __init__(self, drug: Drug) -> None:
+        self.unit = drug.measure.symbol
+        self.measure = drug.measure
+        self.mass = drug.measure.kind == "mass"
+
+    def keys(self, name: str, value: Decimal, mg_name: str = "") -> dict[str, Any]:
+        text = fmt(value)
+        keys: dict[str, Any] = {name: {"amount": text, "unit": self.unit}}
+        if self.mass:
+            mg = text if self.measure == MG else fmt(Amount(value, self.measure).to(MG))
+            keys[mg_name or f"{name}_mg"] = mg
+        return keys
 
 
 def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
     """Amounts are strings so that JSON keeps them exact; units are integers."""
     drug = result.drug
+    amounts = _Amounts(drug)
     return {
         "drug": {
             "id": drug.id,
             "name": drug.name,
             "hcpcs": drug.hcpcs,
             "descriptor": drug.descriptor,
-            "billing_unit_mg": fmt(drug.billing_unit_mg),
+            "measure": drug.measure.symbol,
+            **amounts.keys("billing_unit", drug.billing_unit_mg),
             "verified": drug.verified,
         },
         "date_of_service": result.order.date_of_service.isoformat(),
         "dose_basis": result.dose_basis,
-        "ordered_mg": fmt(result.ordered_mg),
-        "administered_mg": fmt(result.administered_mg),
-        "discarded_mg": fmt(result.discarded_mg),
-        "labeled_mg": fmt(result.labeled_mg),
-        "kept_in_multi_dose_mg": fmt(result.kept_mg),
+        **amounts.keys("ordered", result.ordered_mg),
+        **amounts.keys("administered", result.administered_mg),
+        **amounts.keys("discarded", result.discarded_mg),
+        **amounts.keys("labeled", result.labeled_mg),
+        **amounts.keys("kept_in_multi_dose", result.kept_mg),
         "draw_ml": ml(result.draw_ml),
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
@@ -40,20 +64,20 @@ def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
         "vials": [
             {
                 "ndc": str(use.presentation.ndc),
-                "strength_mg": fmt(use.presentation.strength_mg),
+                **amounts.keys("strength", use.presentation.strength_mg),
                 "volume_ml": fmt(use.presentation.volume_ml),
                 "container": use.presentation.container,
                 "count": use.count,
                 "verified": use.presentation.verified,
-                "administered_mg": fmt(use.administered_mg),
-                "left_mg": fmt(use.left_mg),
+                **amounts.keys("administered", use.administered_mg),
+                **amounts.keys("left", use.left_mg),
             }
             for use in result.uses
         ],
         "least_waste_plan": [
             {
                 "ndc": str(v.presentation.ndc),
-                "strength_mg": fmt(v.presentation.strength_mg),
+                **amounts.keys("strength", v.presentation.strength_mg),
                 "count": v.count,
             }
             for v in result.least_waste.vials
@@ -122,26 +146,27 @@ def as_text(result: BillingResult, snippet: str) -> str:
     drug = result.drug
     unverified = "" if drug.verified else "  [code unverified]"
     jw = discarded_units_text(result)
+    amount = drug.amount
     rows = [
         f"{drug.name}  {drug.hcpcs}  {drug.descriptor}{unverified}",
         "",
         _pair("Date of service", result.order.date_of_service.isoformat()),
-        _pair("Ordered", f"{fmt(result.ordered_mg)} mg  ({result.dose_basis})"),
+        _pair("Ordered", f"{amount(result.ordered_mg)}  ({result.dose_basis})"),
         _pair(
             "Vials",
-            f"{result.plan.describe()} = {fmt(result.labeled_mg)} mg labeled"
+            f"{result.plan.describe()} = {amount(result.labeled_mg)} labeled"
             + ("  [least-waste plan]" if result.plan_proposed else ""),
         ),
         _pair("Draw", f"{ml(result.draw_ml)} mL"),
         _pair(
             "Administered",
-            f"{fmt(result.administered_mg)} mg  {ml(result.administered_ml)} mL"
+            f"{amount(result.administered_mg)}  {ml(result.administered_ml)} mL"
             f"  {result.admin_units} units",
         ),
-        _pair("Discarded", f"{fmt(result.discarded_mg)} mg  {ml(result.discarded_ml)} mL  {jw}"),
+        _pair("Discarded", f"{amount(result.discarded_mg)}  {ml(result.discarded_ml)} mL  {jw}"),
     ]
     if result.kept_mg:
-        rows.append(_pair("Kept (multi-dose)", f"{fmt(result.kept_mg)} mg"))
+        rows.append(_pair("Kept (multi-dose)", amount(result.kept_mg)))
     table = [("HCPCS", "Mod", "Units", "NDC", "NDC qty", "N4"), *line_rows(result)]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     rows += ["", "Claim lines"]

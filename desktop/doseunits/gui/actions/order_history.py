@@ -118,13 +118,17 @@ class OrderHistory(QObject):
             return
         self.recorded.emit(order_id)
 
-    def reopen(self, draft: OrderDraft, note: str = "") -> tuple[bool, str]:
+    def reopen(self, draft: OrderDraft, note: str = "", unit: str = "") -> tuple[bool, str]:
         """Fill the window's form with a stored order (``note``: the note it was stored
-        with), keeping this station's preparer and site. Returns whether it was
-        reopened, and what the user must know ("" if all is as stored)."""
+        with; ``unit``: the drug's measure then), keeping this station's preparer and
+        site. Returns whether it was reopened, and what the user must know ("" if all is
+        as stored)."""
         from dataclasses import replace
 
         window = self.window
+        drug = window.catalog.search(draft.drug)
+        if unit and drug and drug[0].id == draft.drug and drug[0].measure.symbol != unit:
+            draft = in_unit(draft, unit)  # the catalog changed the drug's measure since
         here = window.draft().note
         note_texts = replace(draft.note, preparer=here.preparer, site=here.site)
         try:
@@ -142,8 +146,10 @@ class OrderHistory(QObject):
                         "can't say so (kept by an older DoseUnits): check the dose.")  # fmt: skip
             return ""
         if not self.window.draft().rounded_from:
+            drug = self.window.drug_selector.current_drug()
+            unit = f" {drug.measure}" if drug and draft.rounded_from.strip()[-1:].isdigit() else ""
             return (
-                f"Its dose was rounded from {draft.rounded_from} mg per site policy, "
+                f"Its dose was rounded from {draft.rounded_from}{unit} per site policy, "
                 "and that rounding can't be worked out the same way again (the catalog "
                 "changed?): the new note won't say so; check the dose."
             )
@@ -172,3 +178,21 @@ class OrderHistory(QObject):
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def in_unit(draft: OrderDraft, unit: str) -> OrderDraft:
+    """The draft's amounts written with the measure they were kept in ("480 mcg"), so
+    the form converts them exactly into the drug's measure today."""
+    from dataclasses import replace
+
+    def written(text: str) -> str:
+        return f"{text} {unit}" if text.strip() else text
+
+    return replace(
+        draft,
+        dose=written(draft.dose),
+        dose_per_kg=written(draft.dose_per_kg),
+        max_dose=written(draft.max_dose),
+        administered=written(draft.administered),
+        rounded_from=written(draft.rounded_from),
+    )

@@ -63,7 +63,8 @@ class AuditDialog(QDialog):
         columns = ", ".join(REQUIRED_COLUMNS)
         intro = QLabel(
             "Checks each claim row against the billing rules: administered units, the JW "
-            f"line and JZ. The CSV needs the columns {columns} (payer and ordered_mg optional)."
+            f"line and JZ. The CSV needs the columns {columns} (payer and ordered optional; "
+            "amounts in the drug's unit, or administered_mg and ordered_mg in mg)."
         )
         intro.setWordWrap(True)
         self.input_path = QLineEdit()

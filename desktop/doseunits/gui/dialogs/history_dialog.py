@@ -38,7 +38,7 @@ from doseunits.quantities import fmt
 if TYPE_CHECKING:
     from doseunits.gui.actions.order_history import OrderHistory
 
-COLUMNS = ("Date of service", "Drug", "HCPCS", "Ordered (mg)", "Administered (mg)", "Vials",
+COLUMNS = ("Date of service", "Drug", "HCPCS", "Ordered", "Administered", "Vials",
            "Claim lines", "Recorded (UTC)")  # fmt: skip
 #: A date field at its minimum shows "any" and filters nothing.
 NO_DATE = QDate(2000, 1, 1)
@@ -152,7 +152,8 @@ class HistoryDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             texts = (entry.date_of_service.isoformat(), entry.drug_id, entry.hcpcs,
-                     fmt(entry.ordered_mg), fmt(entry.administered_mg), entry.vials,
+                     f"{fmt(entry.ordered)} {entry.unit}",
+                     f"{fmt(entry.administered)} {entry.unit}", entry.vials,
                      "; ".join(line.split(";")[0] for line in entry.lines),
                      entry.created_at.replace("T", " ").rstrip("Z"))  # fmt: skip
             for column, text in enumerate(texts):
@@ -179,7 +180,7 @@ class HistoryDialog(QDialog):
         entry = self.selected()
         if entry is None:
             return
-        reopened, message = self.history.reopen(entry.inputs, entry.note)
+        reopened, message = self.history.reopen(entry.inputs, entry.note, entry.unit)
         if not reopened:
             self.status.setText(message)
             return

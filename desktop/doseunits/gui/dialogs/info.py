@@ -19,7 +19,7 @@ from doseunits.catalog.model import Catalog
 from doseunits.quantities import fmt
 
 CATALOG_COLUMNS = (
-    "Drug", "HCPCS", "Descriptor", "Unit (mg)", "NDC", "Strength (mg)", "Volume (mL)",
+    "Drug", "HCPCS", "Descriptor", "Billing unit", "NDC", "Strength", "Volume (mL)",
     "Container", "Verified", "Source",
 )  # fmt: skip
 
@@ -48,8 +48,8 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
         if presentation.source != drug.source:
             source = f"Code: {drug.source}. NDC: {presentation.source}"
         texts = (
-            drug.name, drug.hcpcs, drug.descriptor, fmt(drug.billing_unit_mg),
-            str(presentation.ndc), fmt(presentation.strength_mg), fmt(presentation.volume_ml),
+            drug.name, drug.hcpcs, drug.descriptor, str(drug.billing_unit),
+            str(presentation.ndc), str(presentation.strength), fmt(presentation.volume_ml),
             presentation.container, verified, source,
         )  # fmt: skip
         for column, text in enumerate(texts):

@@ -161,7 +161,7 @@ class DrugBox(QGroupBox):
         unverified = "" if drug.verified else "  [code and descriptor unverified]"
         self.info.setText(  # plain text: Qt's rich-text engine costs ~10 ms at start
             f"{drug.hcpcs}: {drug.descriptor}; billing unit "
-            f"{fmt(drug.billing_unit_mg)} mg{unverified}"
+            f"{fmt(drug.billing_unit_mg)} {drug.measure.symbol}{unverified}"
         )
         self.info.setToolTip(f"Source: {drug.source}")
         self.note.setText(drug.note)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from doseunits.dates import calendar_day, strict_date
 from doseunits.gui.widgets.field_message import FieldMessage
+from doseunits.quantities import MG, Unit
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -64,6 +65,8 @@ class OrderForm(QWidget):
 
         self.inputs: dict[str, QLineEdit] = {}
         self.messages: dict[str, FieldMessage] = {}
+        self.captions: dict[str, QLabel] = {}
+        self.measure = MG
         for field, (name, label, accessible, hint) in NUMBER_FIELDS.items():
             edit = QLineEdit()
             edit.setObjectName(name)
@@ -88,6 +91,7 @@ class OrderForm(QWidget):
     def _add(self, layout: QFormLayout, field: str, label: str, widget: QWidget, name: str) -> None:
         caption = QLabel(label)
         caption.setBuddy(widget)
+        self.captions[field] = caption
         message = FieldMessage(f"{name}Message")
         self.messages[field] = message
         layout.addRow(caption, widget)
@@ -99,6 +103,18 @@ class OrderForm(QWidget):
         for field in ("dose_per_kg", "weight", "max_dose"):
             self.inputs[field].setEnabled(weight_based)
         self.changed.emit()
+
+    def set_measure(self, measure: Unit) -> None:
+        """Amounts are typed in the drug's measure: "Dose (mcg)", "Dose per kg (units/kg)"."""
+        if measure == self.measure:
+            return  # the start-up's first drug is in mg, as the form is built
+        self.measure = measure
+        u = measure.symbol
+        for field, (_, label, accessible, _) in NUMBER_FIELDS.items():
+            if field == "weight":
+                continue
+            self.captions[field].setText(label.replace("mg", u))
+            self.inputs[field].setAccessibleName(accessible.replace("mg", u))
 
     def text(self, field: str) -> str:
         return self.inputs[field].text()

@@ -37,12 +37,15 @@ class ResultsPanel(QWidget):
 
         amounts = QGroupBox("Amounts")
         grid = QGridLayout(amounts)
+        self.headings: list[QLabel] = []
         for column, title in enumerate(("", "mg", "mL", "billing units"), start=0):
             heading = QLabel(title)
             font = heading.font()
             font.setBold(True)
             heading.setFont(font)
             grid.addWidget(heading, 0, column)
+            self.headings.append(heading)
+        self.headings[1].setObjectName("amountUnitHeading")  # the drug's measure
         self.amounts: dict[tuple[int, int], QLabel] = {}
         for row, title in enumerate(AMOUNT_ROWS, start=1):
             grid.addWidget(QLabel(title), row, 0)
@@ -98,6 +101,9 @@ class ResultsPanel(QWidget):
     def show_result(self, result: BillingResult, snippet: str) -> None:
         from doseunits.outputs.result_text import discarded_units_text, line_rows
 
+        unit = result.drug.measure.symbol
+        if self.headings[1].text() != unit:
+            self.headings[1].setText(unit)
         values = {
             1: (fmt(result.administered_mg), ml(result.administered_ml), str(result.admin_units)),
             2: (

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from doseunits.catalog.model import Presentation
     from doseunits.engine.billing import BillingResult
 
-    # One opened vial as drawn: its product, mg administered from it, mg left in it.
+    # One opened vial as drawn: its product, the amount administered from it and left in it
+    # (in the drug's measure).
     DrawnVial: TypeAlias = tuple[Presentation, Decimal, Decimal]
 
 MAX_DRAWN = 12
@@ -29,9 +30,10 @@ HATCH_ROWS = bytes(1 << (7 - row) for row in range(8))  # an 8x8 "/" line: the d
 def describe(vial: DrawnVial) -> str:
     presentation, given, left = vial
     kept = "discarded" if presentation.single_dose else "kept (multi-dose)"
+    u = presentation.measure.symbol
     return (
-        f"{fmt(presentation.strength_mg)} mg vial: {fmt(given)} mg administered, "
-        f"{fmt(left)} mg {kept}"
+        f"{fmt(presentation.strength_mg)} {u} vial: {fmt(given)} {u} administered, "
+        f"{fmt(left)} {u} {kept}"
     )
 
 
@@ -122,7 +124,9 @@ class VialPicture(QWidget):
             label = QRectF(
                 max(0.0, body.center().x() - slot / 2), body.bottom() + 2, slot, line * 1.2
             )
-            painter.drawText(label, Qt.AlignmentFlag.AlignHCenter, f"{fmt(full)} mg")
+            painter.drawText(
+                label, Qt.AlignmentFlag.AlignHCenter, f"{fmt(full)} {presentation.measure.symbol}"
+            )
         summary_left = line / 2 + len(shown) * slot + line
         if self.width() - summary_left > line * 8:
             painter.drawText(
@@ -141,6 +145,7 @@ class VialPicture(QWidget):
         """Vials alike are told once: "4 x 180 mg: all given" (alike by strength, kind
         and split, so two products of one strength count together, as they are drawn)."""
         groups: dict[tuple[Decimal, bool, Decimal, Decimal], int] = {}
+        u = self.vials[0][0].measure.symbol if self.vials else "mg"  # one drug's vials
         for presentation, given, left in self.vials:
             key = (presentation.strength_mg, presentation.single_dose, given, left)
             groups[key] = groups.get(key, 0) + 1
@@ -149,8 +154,8 @@ class VialPicture(QWidget):
             kept = "discarded" if single_dose else "kept"
             strength = fmt(strength_mg)
             lines.append(
-                f"{count} x {strength} mg: {fmt(given)} mg given, {fmt(left)} mg {kept}"
-                if left else f"{count} x {strength} mg: all given"
+                f"{count} x {strength} {u}: {fmt(given)} {u} given, {fmt(left)} {u} {kept}"
+                if left else f"{count} x {strength} {u}: all given"
             )  # fmt: skip
         return lines
 

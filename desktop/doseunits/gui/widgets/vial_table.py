@@ -115,7 +115,8 @@ class VialPanel(QWidget):
         self._spins, self.lot_inputs, self.expiry_inputs = [], [], []
         self.table.setRowCount(len(self._presentations))
         for row, presentation in enumerate(self._presentations):
-            label = f"{fmt(presentation.strength_mg)} mg / {fmt(presentation.volume_ml)} mL, " + (
+            strength = f"{fmt(presentation.strength_mg)} {presentation.measure.symbol}"
+            label = f"{strength} / {fmt(presentation.volume_ml)} mL, " + (
                 "SDV" if presentation.single_dose else "MDV"
             )
             ndc = str(presentation.ndc) + ("" if presentation.verified else UNVERIFIED)
