@@ -45,7 +45,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_every_key_has_one_setting_a_default_and_a_scope() -> None:
-    assert len(SCHEMA) == len(SETTINGS) == 8
+    assert len(SCHEMA) == len(SETTINGS) == 9
     for setting in SETTINGS:
         assert setting.scope in ("user", "site")
         assert setting.read(None, "x") == setting.default
@@ -108,7 +108,7 @@ def test_the_adapter_reads_a_hand_edited_ini_file(
         "window/geometry": b"", "note/site": "Infusion Center A, West",
         "note/preparer": "RPh AB", "billing/payer": "medicaid", "policy/rounding_percent": 0,
         "history/enabled": False, "history/store_patient_identifier": True,
-        "history/retention_days": 90,
+        "history/retention_days": 90, "billing/entity_340b": "",
     }  # fmt: skip
     logged = sorted(record.getMessage().split(" = ")[0] for record in caplog.records)
     keys = ("history/enabled", "policy/rounding_percent", "window/geometry")

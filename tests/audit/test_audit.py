@@ -33,7 +33,7 @@ from doseunits.engine.billing import compute
 from doseunits.engine.order import DoseOrder
 from doseunits.engine.plan import LabeledAmounts
 from doseunits.engine.vialspec import parse_vial
-from doseunits.payers.model import MEDICARE_RULES, PayerList
+from doseunits.payers.model import JZ_POLICIES, MEDICARE_RULES, PayerList
 
 HEADER = "date_of_service,drug,administered_mg,vials,billed_units,billed_modifier,billed_jw_units"
 ATEZO_OK = "2026-11-28,atezolizumab,1050,1200x1,105,,15"
@@ -151,8 +151,8 @@ def test_expected_values_are_the_engines(catalog: Catalog) -> None:
     drugs = [catalog.find(d) for d in ("atezolizumab", "sacituzumab-govitecan", "nivolumab")]
     payers = [
         dataclasses.replace(MEDICARE_RULES, id=f"p{n}", name=f"Payer {n}", jw_billable=jw,
-                            jz_required=jz)
-        for n, (jw, jz) in enumerate(itertools.product((True, False), repeat=2))
+                            jz_policy=jz)
+        for n, (jw, jz) in enumerate(itertools.product((True, False), JZ_POLICIES))
     ]  # fmt: skip
     lines = [f"{HEADER},payer"]
     expected = []

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
+from doseunits.engine.rules import ENTITIES_340B
 from doseunits.payers.model import DEFAULT_PAYER
 from doseunits.tomlfile import read_toml
 
@@ -127,6 +128,23 @@ class Text(Setting[str]):
         raise ValueError("not a text")
 
 
+class Choice(Setting[str]):
+    """One of a fixed set of words ("" for not set)."""
+
+    __slots__ = ("choices",)
+
+    def __init__(
+        self, key: str, default: str, scope: Scope, about: str, choices: tuple[str, ...]
+    ) -> None:
+        super().__init__(key, default, scope, about)
+        self.choices = choices
+
+    def parse(self, raw: object) -> str:
+        if isinstance(raw, str) and raw.strip().lower() in (*self.choices, ""):
+            return raw.strip().lower()
+        raise ValueError(f"not one of {', '.join(self.choices)}")
+
+
 class Blob(Setting[bytes]):
     """Bytes only Qt reads (the window's geometry)."""
 
@@ -151,6 +169,13 @@ STORE_PATIENT_IDENTIFIER = Flag(
     "history/store_patient_identifier", False, "site",
     "keep the patient line and prior authorization in the order history",
 )  # fmt: skip
+#: docs/billing-rules.md §3.9: which of JG and TB the Medicare profiles put on 340B-acquired
+#: drug. Set once by the site (Site.load reads it from the site's file only); "" not set.
+ENTITY_340B = Choice(
+    "billing/entity_340b", "", "site",
+    "the site's 340B covered entity type, for the Medicare 340B modifier (JG or TB)",
+    tuple(ENTITIES_340B),
+)  # fmt: skip
 RETENTION_DAYS = Number(
     "history/retention_days", 0, "site",
     "purge orders older than this many days from the history (0: keep them all)", 0, 36500,
@@ -158,7 +183,7 @@ RETENTION_DAYS = Number(
 
 SETTINGS: tuple[Setting[Any], ...] = (
     WINDOW_GEOMETRY, NOTE_SITE, NOTE_PREPARER, BILLING_PAYER, ROUNDING_PERCENT,
-    HISTORY_ENABLED, STORE_PATIENT_IDENTIFIER, RETENTION_DAYS,
+    HISTORY_ENABLED, STORE_PATIENT_IDENTIFIER, RETENTION_DAYS, ENTITY_340B,
 )  # fmt: skip
 SCHEMA: Mapping[str, Setting[Any]] = {setting.key: setting for setting in SETTINGS}
 

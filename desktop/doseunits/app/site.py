@@ -20,7 +20,7 @@ from doseunits.app.folders import (
     user_settings_file,
 )
 from doseunits.app.resources import resource
-from doseunits.app.settings import SiteSettings, read_site_settings
+from doseunits.app.settings import ENTITY_340B, SiteSettings, read_site_settings
 from doseunits.catalog.files import load_catalog
 from doseunits.catalog.model import Catalog
 from doseunits.errors import TemplateError
@@ -71,15 +71,22 @@ class Site:
         catalog = load_default_catalog([*site_catalog_files(), *extra_catalogs])
         note_template = load_template(template)
         payers = load_default_payers()
+        settings = read_site_settings(site_settings_file())
         return cls(
             config_dir=config_dir(),
             data_dir=data_dir(),
             catalog=catalog,
-            payers=payers,
+            payers=payers.for_entity(site_entity_340b(settings)),
             template=note_template,
-            settings=read_site_settings(site_settings_file()),
+            settings=settings,
             user_settings_file=user_settings_file(),
         )
+
+
+def site_entity_340b(settings: SiteSettings) -> str:
+    """The site's 340B entity type: from the site's file only, never a user's (it is what
+    the site is, not a preference); "" when the site has not set it."""
+    return settings.value(ENTITY_340B) if settings.fixes(ENTITY_340B) else ""
 
 
 def shipped_catalog_files() -> list[Path]:

@@ -33,7 +33,7 @@ from doseunits.engine import rules
 from doseunits.engine.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
 from doseunits.engine.vialspec import parse_vial
 from doseunits.errors import DoseUnitsError
-from doseunits.payers.model import Payer, PayerList
+from doseunits.payers.model import BY_ENTITY, MEDICARE_RULES, Payer, PayerList
 from doseunits.quantities import MG
 
 REQUIRED_COLUMNS = (
@@ -72,6 +72,7 @@ class Expected(NamedTuple):
     discarded_units: int  # rule 2, whether or not the payer pays for them
     single_dose: bool  # a single-dose container was opened
     payer: str = ""  # the payer profile's name, when the row names one
+    jz_optional: bool = False  # the payer takes a line with or without JZ
 
 
 @dataclass
@@ -96,10 +97,19 @@ class _Opened(NamedTuple):
 class Auditor:
     """Audits one row at a time against one catalog, remembering what it parsed."""
 
-    def __init__(self, catalog: Catalog, payers: PayerList | Callable[[], PayerList]) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        payers: PayerList | Callable[[], PayerList],
+        entity_340b: str | None = None,
+    ) -> None:
         self.catalog = catalog
         # The site's profiles, or how to load them: then on the first row naming a payer.
         self._payers = payers
+        # The site's 340B entity type: the one its payers were loaded for, unless given.
+        if entity_340b is None:
+            entity_340b = payers.entity_340b if isinstance(payers, PayerList) else ""
+        self.entity_340b = entity_340b
         # Per auditor (a catalog can change between runs); bounded, so memory stays flat.
         self.drug = functools.lru_cache(maxsize=256)(self._drug)
         self.opened = functools.lru_cache(maxsize=_CACHE)(self._opened)
@@ -219,10 +229,12 @@ class Auditor:
             jw_units = rules.discarded_units(single, admin_units, unit) if single else 0
             jz = rules.jz_applies(date, jw_units, single > 0)
             expected = Expected(admin_units, "JZ" if jz else "", jw_units, jw_units, single > 0)
+            payer = MEDICARE_RULES
             if payer_text and payer_text.strip():
-                payer = self.payer(payer_text.strip())
-                if isinstance(payer, str):
-                    raise RowError(payer)
+                named = self.payer(payer_text.strip())
+                if isinstance(named, str):
+                    raise RowError(named)
+                payer = named
                 expected = apply_payer(payer, expected)
         except RowError as error:
             return "", "", "", ERROR, str(error)
@@ -231,6 +243,8 @@ class Auditor:
         problems = _problems(
             expected, billed_units, billed_modifier, billed_jw, unit, opened.labeled_mg, date
         )
+        if modifier_text.strip() not in ("", "JZ"):  # the usual rows: nothing more to split
+            problems.extend(self.problems_340b(modifier_text, payer, date))
         least = self.least_single_dose_mg(drug, ordered_mg) if billed_jw and not problems else None
         if least is not None:  # rule 7, once the rest is right
             beyond = billed_jw - rules.discarded_units(least, admin_units, unit)
@@ -251,15 +265,54 @@ class Auditor:
             "; ".join(problems),
         )
 
+    def problems_340b(self, modifier_text: str, payer: Payer, date: dt.date) -> list[str]:
+        """A 340B modifier billed that the payer's profile, the site's entity type and the
+        date of service do not give (docs/billing-rules.md §3.9). Without one the row is
+        not checked: the audit can't know how the drug was bought."""
+        words = modifier_text.replace(",", " ").upper().split()
+        billed = [word for word in words if word in MODIFIERS_340B]
+        if not billed:
+            return []
+        if payer.modifier_340b != BY_ENTITY:
+            wrong = [word for word in billed if word != payer.modifier_340b]
+            return [
+                f"340B modifier {word} billed; {payer.name}'s 340B modifier is "
+                f"{payer.modifier_340b}"
+                for word in wrong
+            ]
+        if date < rules.JG_TB_CREATED:
+            return [
+                f"340B modifier {word} billed for a date of service before "
+                f"{rules.JG_TB_CREATED.isoformat()}, when JG and TB did not exist yet"
+                for word in billed
+            ]
+        entity = rules.ENTITIES_340B.get(self.entity_340b)
+        if entity is None:  # the site's type is not set: JG and TB both pass
+            return [f"340B modifier {w} billed; Medicare's are JG and TB" for w in billed
+                    if w not in ("JG", "TB")]  # fmt: skip
+        # Before the entity had to mark them (2024 for some), marking them was allowed.
+        return [
+            f"340B modifier {word} billed; {entity.label} marks 340B-acquired drugs with "
+            f"{entity.modifier}"
+            for word in billed
+            if word != entity.modifier
+        ]
+
+
+#: Modifiers that say a drug was bought under 340B (Medicare JG, TB; Medicaid's usual UD).
+MODIFIERS_340B = frozenset({"JG", "TB", "UD"})
+
 
 def apply_payer(payer: Payer, medicare: Expected) -> Expected:
     """The expectation under ``payer``'s profile, from the rules' (as ``billing.compute``):
-    no JW line when the payer does not pay for waste, no JZ when it does not require it.
+    no JW line when the payer does not pay for waste, no JZ when it does not use it, and a
+    line without JZ as good as one with it when its JZ policy is optional.
     """
     return medicare._replace(
         modifier="JZ" if payer.uses_jz(medicare.modifier == "JZ") else "",
         jw_units=payer.jw_line_units(medicare.jw_units),
         payer=payer.name,
+        jz_optional=payer.jz_optional,
     )
 
 
@@ -291,7 +344,13 @@ def _problems(
             problems.append(f"JW line billed but {expected.payer} does not pay for discarded drug")
         else:
             problems.append(f"JW line billed for {jw} units but nothing billable was discarded")
-    if expected.modifier and not modifier and date >= rules.JZ_REQUIRED:  # optional before
+    # Optional before 2023-07-01, and under a payer whose JZ policy is optional.
+    if (
+        expected.modifier
+        and not modifier
+        and date >= rules.JZ_REQUIRED
+        and not expected.jz_optional
+    ):
         problems.append("JZ missing: nothing billable was discarded")
     return problems
 

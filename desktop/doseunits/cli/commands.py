@@ -78,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calc.add_argument(
         "--340b", dest="acquired_340b", action="store_true",
-        help="340B-acquired drug: the payer's 340B modifier (TB for Medicare, UD for "
-        "Medicaid) on every line",
+        help="340B-acquired drug: the payer's 340B modifier (Medicare: JG or TB by the "
+        "site's 340B entity type; Medicaid: UD) on every line",
     )  # fmt: skip
     calc.add_argument(
         "--round-within", metavar="PCT",

@@ -17,9 +17,17 @@ from doseunits.engine import rules
 from doseunits.engine.order import DoseOrder
 from doseunits.engine.plan import PlanTooLarge, VialCount, VialPlan, least_waste_plan
 from doseunits.errors import InputError, OrderField
+from doseunits.payers.model import BY_ENTITY
 from doseunits.quantities import MAX_DOSE_MG, fmt, fmt_places, positive
 
 MAX_WEIGHT_KG = Decimal(500)
+#: docs/billing-rules.md §4: one drug from two NDCs on one Medicare line (Palmetto GBA,
+#: "Reporting the NDC"); the steps and the note say it.
+SECOND_NDC = (
+    "Two NDCs on one line: the first NDC goes with the line (CMS-1500 box 24A shaded area, "
+    "837P loop 2410); the second goes in item 19 of the CMS-1500 or the 837P NTE segment. "
+    "Do not split the drug into two lines: the second is denied as a duplicate."
+)
 ZERO = Decimal(0)
 
 
@@ -153,11 +161,29 @@ class BillingResult:
             )
         else:
             steps.append(f"Nothing billable discarded; {payer.name} does not require JZ.")
-        if self.order.acquired_340b:
-            steps.append(f"340B-acquired drug: {payer.modifier_340b} on every line.")
-        if payer.line_per_ndc:
-            steps.append(f"{payer.name}: one claim line per NDC.")
+        steps.extend(self._line_steps())
         return tuple(steps)
+
+    def _line_steps(self) -> list[str]:
+        """How the lines are laid out: 340B, NDC lines, the second NDC, powders in UN."""
+        payer = self.order.payer
+        steps = []
+        if self.order.acquired_340b:
+            modifier, why = _modifier_340b(self.order)
+            steps.append(f"340B-acquired drug: {modifier} on every line." if modifier
+                         else f"340B-acquired drug: {why}.")  # fmt: skip
+        if payer.line_per_ndc:
+            kp_kq = " (KP on a code's first NDC line, KQ on the others)" if payer.kp_kq else ""
+            steps.append(f"{payer.name}: one claim line per NDC{kp_kq}.")
+        elif any(len(line.ndcs) > 1 for line in self.lines):
+            steps.append(SECOND_NDC)
+        powders = sorted({str(q.ndc) for line in self.lines for q in line.ndcs if q.unit == "UN"})
+        if powders:
+            steps.append(
+                f"NDC {', '.join(powders)} is a powder: its NDC quantity is in UN (vials), "
+                "each line its share of the vials opened."
+            )
+        return steps
 
     @property
     def labeled_mg(self) -> Decimal:
@@ -220,7 +246,7 @@ def compute(order: DoseOrder) -> BillingResult:
     unit = drug.billing_unit_mg
     ordered_mg, basis = ordered_dose(order)
     administered_mg = _administered(order, ordered_mg)
-    warnings = _administered_warnings(ordered_mg, administered_mg, drug.measure.symbol)
+    warnings: list[Warning] = []
 
     if order.vials is None:
         plan = least = least_waste_plan(drug.presentations, ordered_mg)
@@ -263,9 +289,13 @@ def compute(order: DoseOrder) -> BillingResult:
         warnings.append(Warning(text, "drug"))
     powders = [v.presentation for v in plan.vials if v.presentation.powder]
     if powders and order.payer.ndc_required:
-        warnings.append(Warning(_powder_unit_warning(powders), "vials"))
+        warnings.append(Warning(_powder_unit_warning(powders, order.payer.powder_unit), "vials"))
     uses = _allocate(plan, administered_mg)
-    lines = _claim_lines(order, uses, admin_units, jw_units, jz)
+    warnings[:0] = _administered_warnings(ordered_mg, administered_mg, plan, uses, drug)
+    modifier_340b, why_340b = _modifier_340b(order)
+    if why_340b:
+        warnings.append(Warning(f"340B-acquired drug: {why_340b}.", "payer"))
+    lines = _claim_lines(order, uses, admin_units, jw_units, jz, modifier_340b)
     shared = [line for line in lines if len(line.ndcs) > 1]
     if order.payer.line_per_ndc and shared:
         ndcs = ", ".join(str(q.ndc) for q in shared[0].ndcs[1:])
@@ -310,17 +340,47 @@ def _administered(order: DoseOrder, ordered_mg: Decimal) -> Decimal:
     return administered_mg
 
 
-def _administered_warnings(ordered_mg: Decimal, administered_mg: Decimal, u: str) -> list[Warning]:
+def _administered_warnings(
+    ordered_mg: Decimal,
+    administered_mg: Decimal,
+    plan: VialPlan,
+    uses: tuple[VialUse, ...],
+    drug: Drug,
+) -> list[Warning]:
+    """Less given than ordered: what became of the rest, in the words the lines bill
+    (docs/billing-rules.md §3.2): only what is left in the opened single-dose vials is
+    discarded; a multi-dose vial keeps its rest; what the vials never held is neither."""
     if administered_mg == ordered_mg:
         return []
-    return [
-        Warning(
-            f"Administered {fmt(administered_mg)} {u} of the {fmt(ordered_mg)} {u} ordered: "
-            f"the {fmt(ordered_mg - administered_mg)} {u} not given counts as discarded; "
-            "document why in the chart.",
-            "administered",
+    amount = drug.amount
+    given = f"Administered {amount(administered_mg)} of the {amount(ordered_mg)} ordered"
+    discarded = sum((u.left_mg for u in uses if u.presentation.single_dose), ZERO)
+    kept = sum((u.left_mg for u in uses if not u.presentation.single_dose), ZERO)
+    not_given = ordered_mg - administered_mg
+    if plan.labeled_mg >= ordered_mg and not kept:  # all of it is in single-dose vials
+        return [Warning(f"{given}: the {amount(not_given)} not given counts as discarded; "
+                        "document why in the chart.", "administered")]  # fmt: skip
+    parts = [f"{amount(discarded)} is left in the opened single-dose vials and counts as discarded"]
+    if kept:
+        parts.append(f"{amount(kept)} stays in the multi-dose vials, kept for later doses")
+    if plan.labeled_mg < ordered_mg:
+        parts.append(
+            f"the other {amount(ordered_mg - plan.labeled_mg)} ordered was never in the opened "
+            "vials"
         )
-    ]
+    return [Warning(f"{given}: {'; '.join(parts)}; document why less was given in the chart.",
+                    "administered")]  # fmt: skip
+
+
+def _modifier_340b(order: DoseOrder) -> tuple[str, str]:
+    """(the 340B modifier for every line, why there is none or why it was assumed); ("", "")
+    for a drug not 340B-acquired (docs/billing-rules.md §3.9)."""
+    if not order.acquired_340b:
+        return "", ""
+    named = order.payer.modifier_340b
+    if named != BY_ENTITY:  # the profile names its own (Medicaid UD, a site's override)
+        return named, ""
+    return rules.medicare_340b_modifier(order.entity_340b, order.date_of_service)
 
 
 def _checked_vials(drug: Drug, vials: Iterable[VialCount], administered_mg: Decimal) -> VialPlan:
@@ -379,34 +439,49 @@ def _allocate(plan: VialPlan, amount: Decimal) -> tuple[VialUse, ...]:
 
 
 def _claim_lines(
-    order: DoseOrder, uses: tuple[VialUse, ...], admin_units: int, jw_units: int, jz: bool
+    order: DoseOrder,
+    uses: tuple[VialUse, ...],
+    admin_units: int,
+    jw_units: int,
+    jz: bool,
+    modifier_340b: str,
 ) -> tuple[ClaimLine, ...]:
     """One line per HCPCS and modifier (units summed), each NDC with its own quantity;
-    the payer decides JW, JZ, 340B and whether each NDC gets a line of its own.
+    the payer decides JW, JZ, KP/KQ, the 340B modifier's place and whether each NDC gets
+    a line of its own.
     """
     payer = order.payer
-    extra = (payer.modifier_340b,) if order.acquired_340b else ()
+    extra = (modifier_340b,) if modifier_340b else ()
     hcpcs = order.drug.hcpcs
-    administered = _ndc_quantities((u.presentation.ndc, u.administered_ml) for u in uses)
-    lines = [ClaimLine("administered", hcpcs, ("JZ", *extra) if jz else extra, admin_units,
+    unit = payer.powder_unit
+    administered = _ndc_quantities(((u.presentation, u.administered_mg) for u in uses), unit)
+    lines = [ClaimLine("administered", hcpcs, ("JZ",) if jz else (), admin_units,
                        administered)]  # fmt: skip
     if payer.jw_line_units(jw_units):
         discarded = _ndc_quantities(
-            (u.presentation.ndc, u.left_ml) for u in uses if u.presentation.single_dose
+            ((u.presentation, u.left_mg) for u in uses if u.presentation.single_dose), unit
         )
-        lines.append(ClaimLine("discarded", hcpcs, ("JW", *extra), jw_units, discarded))
+        lines.append(ClaimLine("discarded", hcpcs, ("JW",), jw_units, discarded))
     if payer.line_per_ndc:
-        return tuple(split for line in lines for split in _per_ndc(line))
-    return tuple(lines)
+        lines = [split for line in lines for split in _per_ndc(line, payer.kp_kq)]
+    return tuple(line._replace(modifiers=line.modifiers + extra) for line in lines)
 
 
-def _per_ndc(line: ClaimLine) -> list[ClaimLine]:
-    """A line for each NDC, the units shared in proportion to its mL (largest remainder),
-    so the lines add up to exactly the units of the whole line; an NDC whose share is
-    under one unit still gets a line of one, taken from the line furthest over its share.
+def _per_ndc(line: ClaimLine, kp_kq: bool = False) -> list[ClaimLine]:
+    """A line for each NDC, the units shared in proportion to its quantity (largest
+    remainder), so the lines add up to exactly the units of the whole line; an NDC whose
+    share is under one unit still gets a line of one, taken from the line furthest over
+    its share. ``kp_kq``: KP on the first of them, KQ on the others (West Virginia
+    Medicaid, docs/billing-rules.md §4).
     """
     if len(line.ndcs) < 2:
         return [line]
+    if kp_kq:
+        split = _per_ndc(line)
+        if len(split) < 2:
+            return split
+        return [s._replace(modifiers=(*s.modifiers, "KP" if i == 0 else "KQ"))
+                for i, s in enumerate(split)]  # fmt: skip
     shares = apportion(line.units, [q.quantity for q in line.ndcs], at_least=1)
     split = [line._replace(units=n, ndcs=(q,)) for n, q in zip(shares, line.ndcs, strict=True)]
     kept = [s for s in split if s.units]
@@ -439,12 +514,22 @@ def apportion(total: int, weights: list[Decimal], at_least: int = 0) -> list[int
     return shares
 
 
-def _ndc_quantities(pairs: Iterable[tuple[Ndc, Decimal]]) -> tuple[NdcQuantity, ...]:
-    totals: dict[Ndc, Decimal] = {}
-    for ndc, ml in pairs:
-        if ml > 0:
-            totals[ndc] = totals.get(ndc, ZERO) + ml
-    return tuple(NdcQuantity(ndc, ml) for ndc, ml in totals.items())
+def _ndc_quantities(
+    pairs: Iterable[tuple[Presentation, Decimal]], powder_unit: str = "ML"
+) -> tuple[NdcQuantity, ...]:
+    """Each NDC's quantity for these amounts: mL of a solution; a powder in the payer's
+    unit, UN being the amount's share of the vials (725 mg of 180 mg vials: 4.028 UN),
+    so that a line's UN and its JW line's add up to the vials opened (§4)."""
+    totals: dict[Ndc, tuple[Decimal, str]] = {}
+    for presentation, amount in pairs:
+        if amount > 0:
+            if presentation.powder and powder_unit == "UN":
+                quantity, unit = amount / presentation.strength_mg, "UN"
+            else:
+                quantity, unit = presentation.ml_for(amount), "ML"
+            before = totals.get(presentation.ndc, (ZERO, unit))[0]
+            totals[presentation.ndc] = (before + quantity, unit)
+    return tuple(NdcQuantity(ndc, q, unit) for ndc, (q, unit) in totals.items())
 
 
 def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:
@@ -462,8 +547,14 @@ def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:
     return expired
 
 
-def _powder_unit_warning(powders: list[Presentation]) -> str:
+def _powder_unit_warning(powders: list[Presentation], unit: str) -> str:
     ndcs = ", ".join(str(p.ndc) for p in powders)
+    if unit == "UN":
+        return (
+            f"NDC {ndcs} is a powder: its NDC quantity is in UN (vials), each line its share "
+            "of the vials opened; no payer source says how UN splits between the "
+            "administered and JW lines, so check this payer's rule before the claim."
+        )
     return (
         f"NDC {ndcs} is a powder: its NDC quantity is given here in mL after reconstitution, "
         "but many payers want powders in UN (vials). Check this payer's NDC unit of "

@@ -120,6 +120,7 @@ def build_order(
         details=note_details(draft.note, draft.lots),
         payer=payer_of(draft.payer, payers),
         acquired_340b=draft.acquired_340b,
+        entity_340b=payers.entity_340b,
         rounded_from_mg=drug_amount(
             draft.rounded_from, drug, f"The dose it was rounded from ({drug.measure})", "dose"
         ),

@@ -53,7 +53,10 @@ class DoseOrder:
     vials: tuple[VialCount, ...] | None = None
     details: NoteDetails = field(default_factory=NoteDetails)
     payer: Payer = MEDICARE_RULES
-    acquired_340b: bool = False  # adds the payer's 340B modifier (TB) to every line
+    acquired_340b: bool = False  # adds the payer's 340B modifier (JG, TB, UD...) to every line
+    #: The site's 340B covered entity type (engine/rules.py ENTITIES_340B; "" not set):
+    #: which of JG and TB a Medicare profile's 340B modifier is (docs/billing-rules.md §3.9).
+    entity_340b: str = ""
     # Set when the user accepted a site-policy rounding of this dose (the note says so).
     rounded_from_mg: Decimal | None = None
     rounding_percent: Decimal | None = None

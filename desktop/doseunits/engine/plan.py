@@ -1,7 +1,11 @@
 """Which vials to open: the least-waste plan over a drug's presentations.
 
-Least waste means the least labeled amount that covers the dose, then the fewest
-vials (CMS/CGS: a 300 mg dose from 100 mg and 400 mg vials is three 100 mg vials).
+Least waste means the least discarded (what is left in the single-dose vials, which are
+drawn first; a multi-dose vial keeps its rest), then the least labeled amount that covers
+the dose, then the fewest vials (CMS/CGS: a 300 mg dose from 100 mg and 400 mg vials is
+three 100 mg vials; 280 mg from 150 mg single-dose and 420 mg multi-dose vials is one
+420 mg vial, nothing discarded, not two 150 mg vials and 20 mg discarded).
+With one kind of container the first two are the same: the least labeled amount.
 """
 
 from __future__ import annotations
@@ -78,7 +82,8 @@ def least_waste_plan(presentations: Sequence[Presentation], dose_mg: Decimal) ->
 
 @functools.lru_cache(maxsize=4096)
 def _least_waste_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal) -> VialPlan:
-    """The plan with the least labeled amount >= ``dose_mg``, then the fewest vials.
+    """The least-waste plan: with single-dose and multi-dose vials mixed, ``_mixed_plan``;
+    otherwise the least labeled amount >= ``dose_mg``, then the fewest vials.
 
     Exact: amounts are scaled to integers. Only the largest strength is left free;
     each smaller one is bounded, because ``lcm / s_i`` vials of strength ``s_i`` can
@@ -88,6 +93,9 @@ def _least_waste_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal)
     """
     if dose_mg <= 0:
         raise ValueError("a plan needs a dose above 0")
+    kinds = {p.single_dose for p in presentations}
+    if len(kinds) == 2:
+        return _mixed_plan(presentations, dose_mg)
     shelf = _shelf(presentations)
     dose = math.ceil(dose_mg * shelf.scale)
     largest = shelf.strengths[0]
@@ -149,6 +157,82 @@ def _best_plan(shelf: _Shelf, dose_bounds: list[int], score: Score, dose_mg: Dec
     chosen = [VialCount(p, c) for p, c in zip(shelf.ordered, (big, *counts), strict=True) if c]
     labeled = sum((v.labeled_mg for v in chosen), Decimal(0))
     return VialPlan(tuple(chosen), labeled, sum(v.count for v in chosen))
+
+
+def _mixed_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal) -> VialPlan:
+    """Single-dose and multi-dose vials mixed (docs/billing-rules.md §3.7): least discarded,
+    then least labeled, then fewest vials, exactly.
+
+    Any multi-dose vial lets a plan discard nothing (single-dose vials holding at most the
+    dose, drawn first and used up; multi-dose vials for the rest), so the plan is the
+    least labeled amount ``S + M >= dose`` with single-dose amount ``S <= dose``, then the
+    fewest vials: for every ``S`` the fewest single-dose vials that make it (coin change),
+    and the least multi-dose amount ``M`` that tops it up, with its fewest vials. Amounts
+    are counted in steps of the strengths' greatest common divisor; past MAX_REMAINDERS
+    steps (only odd site strengths) it refuses, as the search for one kind does.
+    """
+    singles = _shelf(tuple(p for p in presentations if p.single_dose))
+    multis = _shelf(tuple(p for p in presentations if not p.single_dose))
+    places = max(max(0, -int(d.as_tuple().exponent)) for d in (singles.scale, multis.scale))
+    scaled = [int(p.strength_mg.scaleb(places)) for p in (*singles.ordered, *multis.ordered)]
+    step = math.gcd(*scaled)
+    dose = math.ceil(dose_mg.scaleb(places) / step)  # the cover, in whole steps
+    within = math.floor(dose_mg.scaleb(places) / step)  # the most single-dose not to discard
+    single_sizes = scaled[: len(singles.ordered)]
+    multi_sizes = scaled[len(singles.ordered) :]
+    top = dose + max(multi_sizes) // step
+    if top > MAX_REMAINDERS:
+        raise PlanTooLarge(
+            "The vial strengths of this drug are too finely divided to work out the "
+            f"least-waste plan for {fmt(dose_mg)} {singles.ordered[0].measure} exactly; give "
+            "the opened vials.",
+            "vials",
+        )
+    fewest_s, last_s = _fewest_vials([n // step for n in single_sizes], within)
+    fewest_m, last_m = _fewest_vials([n // step for n in multi_sizes], top)
+    # up[k]: the least multi-dose amount >= k that whole vials make (the next reachable).
+    up = [top + 1] * (top + 2)
+    for k in range(top, -1, -1):
+        up[k] = k if fewest_m[k] >= 0 else up[k + 1]
+    best: tuple[int, int, int] | None = None  # (labeled, vials, -single-dose amount)
+    chosen = (0, 0)
+    for s in range(within, -1, -1):  # more single-dose first on a tie: it is used up anyway
+        if fewest_s[s] < 0:
+            continue
+        m = up[dose - s] if s < dose else 0
+        if m > top:
+            continue
+        key = (s + m, fewest_s[s] + fewest_m[m], -s)
+        if best is None or key < best:
+            best, chosen = key, (s, m)
+    counts: dict[Presentation, int] = {}
+    for total, last, shelf in ((chosen[0], last_s, singles), (chosen[1], last_m, multis)):
+        sizes = [int(p.strength_mg.scaleb(places)) // step for p in shelf.ordered]
+        while total:
+            index = last[total]
+            counts[shelf.ordered[index]] = counts.get(shelf.ordered[index], 0) + 1
+            total -= sizes[index]
+    return VialPlan.of(VialCount(p, n) for p, n in counts.items())
+
+
+def _fewest_vials(sizes: list[int], top: int) -> tuple[list[int], list[int]]:
+    """For every amount 0..top (in steps): the fewest vials of these sizes that make it
+    exactly (-1: none do), and the index of the size that last went in (ties to the
+    larger vial, which comes first)."""
+    fewest = [-1] * (top + 1)
+    last = [-1] * (top + 1)
+    fewest[0] = 0
+    for amount in range(1, top + 1):
+        for index, size in enumerate(sizes):
+            before = amount - size
+            if (
+                before >= 0
+                and fewest[before] >= 0
+                and (fewest[amount] < 0 or fewest[before] + 1 < fewest[amount])
+            ):
+                fewest[amount] = fewest[before] + 1
+                last[amount] = index
+    return fewest, last
 
 
 def _combinations(ranges: list[range]) -> int:

@@ -92,7 +92,9 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
         "vials": "\n".join(_vial_lines(result, u)),
-        "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
+        "lines": "\n".join(
+            f"- {line_text(line, not result.order.payer.line_per_ndc)}" for line in result.lines
+        ),
         "warnings": _warnings_block(result),
         "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
         "version": __version__,
@@ -110,11 +112,24 @@ def ml(volume: Decimal) -> str:
     return fmt_places(volume, 2)
 
 
-def line_text(line: ClaimLine) -> str:
-    """``J9022-JW x 15 units; NDC 50242-0917-01 2.5 mL (N450242091701 ML2.5)``."""
+#: How the note names an NDC quantity's unit (the N4 string keeps the qualifier).
+NDC_UNITS = {"ML": "mL", "UN": "UN (vials)"}
+
+
+def line_text(line: ClaimLine, second_ndc_elsewhere: bool = False) -> str:
+    """``J9022-JW x 15 units; NDC 50242-0917-01 2.5 mL (N450242091701 ML2.5)``.
+
+    ``second_ndc_elsewhere``: a line that keeps one drug from two NDCs together (Medicare,
+    docs/billing-rules.md §4) names where the NDCs after the first go.
+    """
     code = "-".join((line.hcpcs, *line.modifiers))
-    ndcs = "; ".join(f"NDC {q.ndc} {q.quantity_text} mL ({q.n4})" for q in line.ndcs)
-    return f"{code} x {line.units} units" + (f"; {ndcs}" if ndcs else "")
+    ndcs = [
+        f"NDC {q.ndc} {q.quantity_text} {NDC_UNITS.get(q.unit, q.unit)} ({q.n4})" for q in line.ndcs
+    ]
+    text = f"{code} x {line.units} units"
+    if ndcs and second_ndc_elsewhere and len(ndcs) > 1:
+        return f"{text}; {ndcs[0]}; in item 19 or the 837P NTE segment: {'; '.join(ndcs[1:])}"
+    return text + "".join(f"; {ndc}" for ndc in ndcs)
 
 
 def _vial_lines(result: BillingResult, u: str) -> list[str]:

@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import get_args
 
 from doseunits.errors import CatalogError
-from doseunits.payers.model import Payer, PayerList
+from doseunits.payers.model import BY_ENTITY, JZ_POLICIES, Payer, PayerList, PowderUnit
 from doseunits.tomlfile import read_toml
 
-_FLAGS = ("jw_billable", "jz_required", "line_per_ndc", "ndc_required")
-_KEYS = {"id", "name", "source", "note", "modifier_340b", *_FLAGS}
+_FLAGS = ("jw_billable", "line_per_ndc", "ndc_required")
+_OPTIONAL_FLAGS = ("kp_kq",)
+#: Files from before the three JZ policies say ``jz_required = true`` ("required") or
+#: ``false`` (read as "not-used": what DoseUnits did with it then); never both keys.
+_OLD_JZ = "jz_required"
+_KEYS = {"id", "name", "source", "note", "modifier_340b", "jz_policy", _OLD_JZ, "powder_unit",
+         *_FLAGS, *_OPTIONAL_FLAGS}  # fmt: skip
 
 
 def load_payers(files: Iterable[Path]) -> PayerList:
@@ -42,15 +48,36 @@ def _payer(path: Path, index: int, table: Mapping[str, object]) -> Payer:
         if not isinstance(value, str) or (key != "note" and not value.strip()):
             raise fail(key, "missing or not a text")
         texts[key] = value.strip()
-    if not re.fullmatch(r"[A-Z0-9]{2}", texts["modifier_340b"]):
-        raise fail("modifier_340b", "must be a two-character modifier like TB")
+    if texts["modifier_340b"] != BY_ENTITY and not re.fullmatch(
+        r"[A-Z0-9]{2}", texts["modifier_340b"]
+    ):
+        raise fail(
+            "modifier_340b",
+            f'must be a two-character modifier like UD, or "{BY_ENTITY}" (JG or TB by the '
+            "site's 340B entity type and the date of service)",
+        )
     flags = {}
-    for key in _FLAGS:
-        value = table.get(key)
+    for key in (*_FLAGS, *_OPTIONAL_FLAGS):
+        value = table.get(key, False if key in _OPTIONAL_FLAGS else None)
         if not isinstance(value, bool):
             raise fail(key, "must be true or false")
         flags[key] = value
+    policy = table.get("jz_policy")
+    old = table.get(_OLD_JZ)
+    if policy is not None and old is not None:
+        raise fail(_OLD_JZ, "give jz_policy or the older jz_required, not both")
+    if policy is None:
+        if not isinstance(old, bool):
+            raise fail("jz_policy", 'missing: "required", "optional" or "not-used"')
+        policy = "required" if old else "not-used"
+    if policy not in JZ_POLICIES:
+        raise fail("jz_policy", 'must be "required", "optional" or "not-used"')
+    raw_unit = table.get("powder_unit", "UN")
+    if raw_unit not in get_args(PowderUnit):
+        raise fail("powder_unit", 'must be "UN" (vials) or "ML"')
+    powder_unit: PowderUnit = "UN" if raw_unit == "UN" else "ML"
     return Payer(
         id=texts["id"], name=texts["name"], source=texts["source"], note=texts["note"],
-        modifier_340b=texts["modifier_340b"], **flags,
+        modifier_340b=texts["modifier_340b"], jz_policy=policy, powder_unit=powder_unit,
+        **flags,
     )  # fmt: skip
