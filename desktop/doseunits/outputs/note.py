@@ -105,15 +105,19 @@ def _in_mg(value: Decimal, measure: Unit) -> str:
     return fmt(Amount(value, measure).to(MG))
 
 
-def ml(volume: Decimal) -> str:
-    """Volumes in the note: to 0.01 mL, which is what a syringe is read to."""
-    return fmt_places(volume, 2)
+def ml(volume: Decimal | None) -> str:
+    """Volumes in the note: to 0.01 mL, which is what a syringe is read to; "unknown"
+    where a vial's volume is not confirmed."""
+    return "unknown" if volume is None else fmt_places(volume, 2)
 
 
 def line_text(line: ClaimLine) -> str:
     """``J9022-JW x 15 units; NDC 50242-0917-01 2.5 mL (N450242091701 ML2.5)``."""
     code = "-".join((line.hcpcs, *line.modifiers))
-    ndcs = "; ".join(f"NDC {q.ndc} {q.quantity_text} mL ({q.n4})" for q in line.ndcs)
+    ndcs = "; ".join(
+        f"NDC {q.ndc} {q.quantity_text} {'mL' if q.unit == 'ML' else q.unit} ({q.n4})"
+        for q in line.ndcs
+    )
     return f"{code} x {line.units} units" + (f"; {ndcs}" if ndcs else "")
 
 
