@@ -18,7 +18,8 @@ from scan_helpers import ATEZOLIZUMAB_1200, gtin_for, scan_of
 @pytest.fixture
 def window(qtbot: QtBot) -> Iterator[MainWindow]:
     window = open_window(qtbot, "nivolumab")
-    qtbot.waitUntil(lambda: window.scan_catcher_installed)  # installed after the first frame
+    # installed after the first frame
+    qtbot.waitUntil(lambda: window.scan_catcher_installed, timeout=30_000)
     yield window
     window.close()
 
@@ -168,5 +169,5 @@ def test_a_window_started_minimised_still_catches_scans(qtbot: QtBot) -> None:
     window = build_main_window()
     qtbot.addWidget(window)
     window.showMinimized()
-    qtbot.waitUntil(lambda: window.scan_catcher_installed)
+    qtbot.waitUntil(lambda: window.scan_catcher_installed, timeout=30_000)
     assert window.first_frame.painted_at > 0

@@ -1,11 +1,16 @@
 """Catalog files: TOML tables of drugs read into the catalog model, validated on load.
 
-Every error names the file, the drug and the key.
+A large catalog (the shipped one built from CMS's files, a site's import) is a JSON
+snapshot of the same tables (``.json``: ``{"format": "doseunits-catalog", "drug":
+[...]}``); TOML's parser takes 7 s for 100,000 drugs, JSON's under 1 s. Both are read
+by the one validator, ``DrugReader``. Every error names the file, the drug and the key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,32 +31,50 @@ from doseunits.quantities import (
 )
 from doseunits.tomlfile import read_toml
 
-_CONTAINERS: tuple[Container, ...] = ("single-dose", "multi-dose")
+_CONTAINERS: dict[str, Container] = {
+    "single-dose": "single-dose", "multi-dose": "multi-dose", "unconfirmed": "unconfirmed",
+}  # fmt: skip
 _HCPCS = re.compile(r"^[A-Z]\d{4}$")
 _DRUG_KEYS = {
     "id", "name", "hcpcs", "descriptor", "billing_unit", "billing_unit_mg", "verified",
-    "source", "note", "reviewed", "presentation",
+    "source", "note", "reviewed", "presentation", "imported",
 }  # fmt: skip
 _PRESENTATION_KEYS = {
     "ndc", "strength", "strength_mg", "volume_ml", "container", "verified", "source", "note",
-    "powder",
+    "powder", "container_source", "items_per_package", "also_billed_under",
 }  # fmt: skip
+#: A JSON snapshot's ``format``; a file without it is not a catalog snapshot.
+SNAPSHOT_FORMAT = "doseunits-catalog"
+SNAPSHOT_VERSION = 1
 
 
 def load_catalog(files: Iterable[Path]) -> Catalog:
     """Load files in order; a drug in a later file replaces an earlier one with the same id."""
-    by_id: dict[str, Drug] = {}
     paths = tuple(files)
-    for path in paths:
-        for drug in _load_file(path):
+    sources: list[str] = []
+    drugs = merge_drugs([_load_file(path, sources) for path in paths])
+    return Catalog(drugs, paths, sources=sources)
+
+
+def merge_drugs(layers: Iterable[Iterable[Drug]], ready: Iterable[Drug] = ()) -> tuple[Drug, ...]:
+    """Drugs in order, a later one replacing an earlier one with the same id; the NDCs
+    checked once over all of them. ``ready`` drugs (already loaded, in front) are kept
+    as they are unless a later layer replaces them."""
+    by_id: dict[str, Drug] = {d.id: d for d in ready}
+    for layer in layers:
+        for drug in layer:
             by_id[drug.id] = drug
     _check_unique_ndcs(by_id.values())
-    return Catalog(tuple(by_id.values()), paths)
+    return tuple(by_id.values())
 
 
-def _load_file(path: Path) -> list[Drug]:
-    document = read_toml(path, "Catalog")
-    tables = document.get("drug")
+def _load_file(path: Path, sources: list[str] | None = None) -> list[Drug]:
+    if path.suffix.casefold() == ".json":
+        tables, source = read_snapshot(path)
+        if sources is not None and source:
+            sources.append(source)
+    else:
+        tables = read_toml(path, "Catalog").get("drug")
     if not isinstance(tables, list) or not tables:
         raise CatalogError(f"Catalog file {path} has no [[drug]] tables.")
     drugs: dict[str, Drug] = {}  # by id: a set-like check keeps a large file linear
@@ -93,6 +116,11 @@ class DrugReader:
         verified = self.flag(table, "verified")
         source = self.text(table, "source")
         reviewed = table.get("reviewed")
+        if isinstance(reviewed, str) and self.path.suffix.casefold() == ".json":
+            try:  # JSON has no dates: a snapshot writes them as ISO text
+                reviewed = dt.date.fromisoformat(reviewed)
+            except ValueError:
+                raise self.fail("reviewed", "must be a date like 2026-11-28") from None
         if reviewed is not None and not isinstance(reviewed, dt.date):
             raise self.fail("reviewed", "must be a TOML date like 2026-11-28")
         billing_unit, measure = self.billing_unit(table)
@@ -112,6 +140,7 @@ class DrugReader:
             reviewed=reviewed,
             origin=str(self.path),
             measure=measure,
+            imported=self.flag(table, "imported", default=False),
         )
 
     def billing_unit(self, table: Mapping[str, object]) -> tuple[Decimal, Unit]:
@@ -148,7 +177,7 @@ class DrugReader:
             if not isinstance(value, str):
                 raise self.fail(key, 'missing or not a text like "1200 mg" or "480 mcg"')
             try:
-                amount = parse_amount(value, "the value")
+                amount = _parse_amount(value)
             except InputError as error:
                 raise self.fail(key, _problem(error)) from None
         if amount.unit.kind != measure.kind:
@@ -174,24 +203,47 @@ class DrugReader:
         if unknown:
             raise self.fail(f"presentation.{unknown[0]}", "unknown key (a typo?)")
         at = "presentation."
-        container = self.text(table, "container", prefix=at)
-        if container not in _CONTAINERS:
-            raise self.fail("presentation.container", "must be 'single-dose' or 'multi-dose'")
+        container = _CONTAINERS.get(self.text(table, "container", prefix=at))
+        if container is None:
+            raise self.fail(
+                "presentation.container", "must be 'single-dose', 'multi-dose' or 'unconfirmed'"
+            )
         try:
-            ndc = Ndc.parse(self.text(table, "ndc", prefix=at))
+            ndc = _parse_ndc(self.text(table, "ndc", prefix=at))
         except DoseUnitsError as error:
             raise self.fail("presentation.ndc", str(error).rstrip(".")) from None
         return Presentation(
             ndc=ndc,
             strength_mg=self.strength(table, measure),
-            volume_ml=self.amount(table, "volume_ml", at),
-            container="single-dose" if container == "single-dose" else "multi-dose",
+            # No volume: none is confirmed (the NDC quantity then can't be given in mL).
+            volume_ml=self.amount(table, "volume_ml", at) if "volume_ml" in table else None,
+            container=container,
             verified=self.flag(table, "verified", default=True, prefix=at),
             source=self.text(table, "source", required=False, prefix=at) or drug_source,
             note=self.text(table, "note", required=False, prefix=at),
             powder=self.flag(table, "powder", default=False, prefix=at),
             measure=measure,
+            container_source=self.text(table, "container_source", required=False, prefix=at),
+            items_per_package=self.items(table),
+            also_billed_under=self.codes(table, "also_billed_under"),
         )
+
+    def items(self, table: Mapping[str, object]) -> int:
+        """``items_per_package``: the vials in the NDC's package, a whole number from 1."""
+        value = table.get("items_per_package", 1)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+            raise self.fail(
+                "presentation.items_per_package", "must be a whole number of items from 1"
+            )
+        return value
+
+    def codes(self, table: Mapping[str, object], key: str) -> tuple[str, ...]:
+        value = table.get(key, ())
+        if not isinstance(value, (list, tuple)) or not all(
+            isinstance(code, str) and _HCPCS.match(code) for code in value
+        ):
+            raise self.fail(f"presentation.{key}", 'must be a list of HCPCS codes like ["J9022"]')
+        return tuple(value)
 
     # ``prefix`` is "presentation." inside a [[drug.presentation]], so errors name the key.
     def text(
@@ -224,20 +276,80 @@ class DrugReader:
         return self.checked(number, prefix + key, value)
 
 
+def read_snapshot(path: Path) -> tuple[object, str]:
+    """A JSON snapshot's drug tables and what it was built from ("CMS ASP NDC-HCPCS
+    crosswalk, 2025-10-01 to 2025-12-31"); one sentence naming the file otherwise."""
+    try:
+        document = json.loads(path.read_bytes())
+    except OSError as error:
+        raise CatalogError(f"Catalog file {path} can't be read ({error.strerror}).") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CatalogError(f"Catalog file {path} is not a JSON catalog snapshot.") from None
+    if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
+        raise CatalogError(
+            f"Catalog file {path} is not a DoseUnits catalog snapshot "
+            f'(no "format": "{SNAPSHOT_FORMAT}").'
+        )
+    if document.get("version") != SNAPSHOT_VERSION:
+        raise CatalogError(
+            f"Catalog file {path} is snapshot version {document.get('version')!r}; this "
+            f"DoseUnits reads version {SNAPSHOT_VERSION}: import the CMS files again."
+        )
+    source = document.get("source")
+    return document.get("drug"), source if isinstance(source, str) else ""
+
+
+def snapshot_document(tables: list[dict[str, object]], source: str) -> dict[str, object]:
+    """The JSON document ``read_snapshot`` reads: tables as a catalog file writes them."""
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "version": SNAPSHOT_VERSION,
+        "source": source,
+        "drug": tables,
+    }
+
+
 def _problem(error: InputError) -> str:
     """A quantities message about "the value", as the rest of a catalog sentence."""
     return str(error).replace("the value ", "", 1).rstrip(".")
 
 
 def _check_unique_ndcs(drugs: Iterable[Drug]) -> None:
-    """One pass over every presentation: an NDC seen before, in this drug or another, fails."""
-    seen: dict[Ndc, str] = {}
+    """One pass over every presentation: an NDC seen before, in this drug or another, fails,
+    unless the two drugs bill under different codes and one of the two presentations says
+    so (``also_billed_under``): CMS lists some NDCs under two codes, kept under both."""
+    seen: dict[Ndc, tuple[Drug, Presentation]] = {}
     for drug in drugs:
         for presentation in drug.presentations:
-            other = seen.get(presentation.ndc)
-            if other is not None:  # in an earlier drug, or earlier in this one
-                raise CatalogError(
-                    f"Catalog file {drug.origin}, drug {drug.id!r}, key 'presentation.ndc': "
-                    f"NDC {presentation.ndc} is listed more than once (also in {other!r})."
-                )
-            seen[presentation.ndc] = drug.id
+            earlier = seen.get(presentation.ndc)
+            if earlier is not None:  # in an earlier drug, or earlier in this one
+                other, first = earlier
+                if (
+                    other is drug
+                    or other.hcpcs == drug.hcpcs
+                    or not (
+                        other.hcpcs in presentation.also_billed_under
+                        or drug.hcpcs in first.also_billed_under
+                    )
+                ):
+                    raise CatalogError(
+                        f"Catalog file {drug.origin}, drug {drug.id!r}, key "
+                        f"'presentation.ndc': NDC {presentation.ndc} is listed more than "
+                        f"once (also in {other.id!r})."
+                    )
+            seen[presentation.ndc] = (drug, presentation)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_amount(text: str) -> Amount:
+    """Strengths repeat (a catalog of 100,000 drugs has a few hundred): parsed once each."""
+    return parse_amount(text, "the value")
+
+
+def _parse_ndc(text: str) -> Ndc:
+    """The common spelling (5-4-2, hyphenated) read without a regular expression."""
+    if len(text) == 13 and text[5] == "-" and text[10] == "-":
+        labeler, product, package = text[:5], text[6:10], text[11:]
+        if (labeler + product + package).isdigit() and (labeler + product + package).isascii():
+            return Ndc(labeler, product, package)
+    return Ndc.parse(text)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -18,22 +19,29 @@ from doseunits.catalog.ndc import Ndc
 from doseunits.errors import InputError
 from doseunits.quantities import MG, Amount, Unit, fmt
 
-Container = Literal["single-dose", "multi-dose"]
+#: "unconfirmed": no source the catalog was built from says single- or multi-dose (CMS's
+#: crosswalk does not): the engine bills such a vial's administered line only
+#: (docs/billing-rules.md §3.6a).
+Container = Literal["single-dose", "multi-dose", "unconfirmed"]
 
 
 @dataclass(frozen=True, eq=False)
 class Presentation:
     """One vial product: an NDC with its labeled strength and volume.
 
-    ``strength_mg`` is in the drug's ``measure`` (mg for most drugs; 480 for a 480 mcg
-    syringe of a drug billed per mcg): the engine's plain Decimal. Compared by identity
-    (``eq=False``): each is one catalog entry, and identity hashing keeps the engine's
-    dictionaries fast.
+    One presentation is one item (vial, syringe) of its NDC's package: Keytruda
+    00006-3026-04 is a carton of two 100 mg vials (``items_per_package`` 2), its
+    strength is one vial's, vial counts count vials, and the claim carries the package
+    NDC. ``strength_mg`` is in the drug's ``measure`` (mg for most drugs; 480 for a 480 mcg
+    syringe of a drug billed per mcg): the engine's plain Decimal. ``volume_ml`` is None
+    where no source confirms it (CMS's PKG SIZE states no unit): then the NDC quantity
+    can't be given in mL. Compared by identity (``eq=False``): each is one catalog entry,
+    and identity hashing keeps the engine's dictionaries fast.
     """
 
     ndc: Ndc
     strength_mg: Decimal
-    volume_ml: Decimal
+    volume_ml: Decimal | None
     container: Container
     verified: bool
     source: str
@@ -42,6 +50,16 @@ class Presentation:
     # NDCs in UN (vials) rather than mL (see billing's NDC-unit warning).
     powder: bool = False
     measure: Unit = MG  # the drug's: the unit of strength_mg (set by the catalog reader)
+    #: Where the container type comes from, when not from ``source`` (a label, a
+    #: station's confirmation); "" means ``source``.
+    container_source: str = ""
+    #: A sourced container type that a station's confirmation overrode, with its source:
+    #: shown beside the confirmed one ("multi-dose (hand-checked: ...)").
+    container_disagreement: str = ""
+    items_per_package: int = 1  # CMS's PKG QTY: the vials in the NDC's package
+    #: The other HCPCS codes this NDC bills under (CMS lists 64 NDCs under two codes):
+    #: the catalog keeps it under each, and the picker shows both.
+    also_billed_under: tuple[str, ...] = ()
 
     @property
     def strength(self) -> Amount:
@@ -52,19 +70,28 @@ class Presentation:
         return self.container == "single-dose"
 
     @property
-    def mg_per_ml(self) -> Decimal:
-        """Concentration in the drug's measure per mL."""
-        return self.strength_mg / self.volume_ml
+    def container_confirmed(self) -> bool:
+        return self.container != "unconfirmed"
 
-    def ml_for(self, mg: Decimal) -> Decimal:
+    @property
+    def mg_per_ml(self) -> Decimal | None:
+        """Concentration in the drug's measure per mL; None without a confirmed volume."""
+        return None if self.volume_ml is None else self.strength_mg / self.volume_ml
+
+    def ml_for(self, mg: Decimal) -> Decimal | None:
         """Volume holding ``mg`` (in the drug's measure) of this presentation (one division,
-        so exact where it can be)."""
-        return mg * self.volume_ml / self.strength_mg
+        so exact where it can be); None without a confirmed volume."""
+        return None if self.volume_ml is None else mg * self.volume_ml / self.strength_mg
 
     @property
     def label(self) -> str:
-        strength = fmt(self.strength_mg)
-        return f"{strength} {self.measure.symbol} / {fmt(self.volume_ml)} mL {self.container} vial"
+        strength = f"{fmt(self.strength_mg)} {self.measure.symbol}"
+        volume = "volume unconfirmed" if self.volume_ml is None else f"{fmt(self.volume_ml)} mL"
+        container = "container unconfirmed" if self.container == "unconfirmed" else self.container
+        package = (
+            f" ({self.items_per_package} in the package)" if self.items_per_package > 1 else ""
+        )
+        return f"{strength} / {volume} {container} vial{package}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,6 +116,8 @@ class Drug:
     reviewed: dt.date | None = None
     origin: str = ""
     measure: Unit = MG
+    #: Built from CMS's files (the shipped snapshot or a site's import), not hand-checked.
+    imported: bool = False
 
     @property
     def billing_unit(self) -> Amount:
@@ -106,53 +135,160 @@ class Drug:
         return next((p for p in self.presentations if p.ndc == ndc), None)
 
 
-@dataclass(frozen=True)
 class Catalog:
-    """The drugs known to this site, shipped ones first, site files overriding by id."""
+    """The drugs known to this site, shipped ones first, site files overriding by id.
 
-    drugs: tuple[Drug, ...]
-    files: tuple[Path, ...] = field(default=())
+    Part of it may be ``pending``: a large catalog (the shipped CMS snapshot, a site's
+    import) is read when first needed, not before the window's first frame. ``ready``
+    holds what is loaded so far; ``drugs``, ``search`` and a ``find`` that misses the
+    ready part load the rest. ``pending`` is handed the ready drugs and returns the
+    whole catalog (ready ones kept as they are, in front).
+    """
+
+    __slots__ = ("_drugs", "_index", "_pending", "files", "sources")
+
+    def __init__(
+        self,
+        drugs: Iterable[Drug],
+        files: Iterable[Path] = (),
+        pending: Callable[[tuple[Drug, ...]], tuple[Drug, ...]] | None = None,
+        sources: Iterable[str] = (),
+    ) -> None:
+        self._drugs = tuple(drugs)
+        self.files = tuple(files)
+        self._pending = pending
+        self._index: _SearchIndex | None = None
+        #: What the catalog was built from, for About and ``catalog show`` (the CMS
+        #: snapshot's source and quarter, a site import's).
+        self.sources = tuple(sources)
+
+    @property
+    def drugs(self) -> tuple[Drug, ...]:
+        self.load()
+        return self._drugs
+
+    @property
+    def ready(self) -> tuple[Drug, ...]:
+        """The drugs loaded so far, without loading the rest."""
+        return self._drugs
+
+    @property
+    def loaded(self) -> bool:
+        return self._pending is None
+
+    def load(self) -> None:
+        """Read the pending part, once (a broken file raises CatalogError here)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._drugs = pending(self._drugs)
+            self._index = None
 
     def find(self, query: str) -> Drug:
-        """A drug by id, HCPCS code or NDC (case-insensitive); a clear error otherwise."""
+        """A drug by id, HCPCS code or NDC (case-insensitive); a clear error otherwise.
+
+        The ready part is asked first, so the hand-checked drugs answer without loading."""
         wanted = query.strip()
-        key = wanted.casefold()
-        for drug in self.drugs:
-            if key in (drug.id.casefold(), drug.hcpcs.casefold()):
-                return drug
-        try:
-            ndc = Ndc.parse(wanted)
-        except InputError:
-            pass
-        else:
-            for drug in self.drugs:
-                if drug.presentation(ndc):
-                    return drug
-        known = ", ".join(f"{d.id} ({d.hcpcs})" for d in self.drugs)
-        raise InputError(f"No drug {wanted!r} in the catalog; known drugs: {known}.", "drug")
+        found = _find(self._drugs, wanted)
+        if found is None and not self.loaded:
+            self.load()
+            found = _find(self._drugs, wanted)
+        if found is not None:
+            return found
+        shown = self._drugs[:12]
+        known = ", ".join(f"{d.id} ({d.hcpcs})" for d in shown)
+        more = f" and {len(self._drugs) - len(shown)} more" if len(self._drugs) > len(shown) else ""
+        raise InputError(f"No drug {wanted!r} in the catalog; known drugs: {known}{more}.", "drug")
 
     def search(self, text: str) -> list[Drug]:
-        """Drugs whose id, name, HCPCS or any NDC contains ``text`` (digits match NDCs)."""
-        key = text.strip().casefold()
-        digits = re.sub(r"\D", "", key)
-        found = []
-        for drug in self.drugs:
-            words = f"{drug.id} {drug.name} {drug.hcpcs} {drug.descriptor}".casefold()
-            ndcs = " ".join(f"{p.ndc} {p.ndc.eleven}" for p in drug.presentations)
-            if key in words or key in ndcs or (len(digits) >= 4 and digits in ndcs):
-                found.append(drug)
-        return found
+        """Drugs whose id, name, HCPCS, descriptor or any NDC contains ``text``.
+
+        An NDC matches in any form: hyphenated 5-4-2, 4-4-2, 5-3-2 or 5-4-1, 10 or 11
+        digits, or four or more of its digits."""
+        if self._index is None or not self.loaded:
+            self.load()
+            self._index = _SearchIndex(self._drugs)
+        return self._index.search(text)
 
     def lookup_ndc(self, ndc: Ndc) -> tuple[Drug, Presentation] | None:
-        for drug in self.drugs:
-            presentation = drug.presentation(ndc)
-            if presentation:
-                return drug, presentation
-        return None
+        """The first drug listing ``ndc`` (an NDC under two codes: see ``all_for_ndc``)."""
+        found = self.all_for_ndc(ndc)
+        return found[0] if found else None
+
+    def all_for_ndc(self, ndc: Ndc) -> list[tuple[Drug, Presentation]]:
+        """Every drug listing ``ndc``: more than one where it bills under two codes."""
+        for drugs in (self._drugs, None):
+            if drugs is None:
+                if self.loaded:
+                    break
+                self.load()
+                drugs = self._drugs
+            found = [(d, p) for d in drugs for p in d.presentations if p.ndc == ndc]
+            if found:
+                return found
+        return []
 
     @property
     def reviewed(self) -> dt.date | None:
-        """The oldest review date of any drug: every entry was reviewed on or after it.
-        None when an entry has no date (a site's, say): then nothing can be said for all."""
-        dates = [d.reviewed for d in self.drugs]
+        """The oldest review date of the hand-checked drugs: every one was reviewed on or
+        after it. None when one has no date (a site's, say): then nothing can be said.
+        Drugs built from CMS's files carry their quarter instead (``sources``)."""
+        dates = [d.reviewed for d in self._drugs if not d.imported]
         return None if not dates or None in dates else min(d for d in dates if d)
+
+
+def _find(drugs: tuple[Drug, ...], wanted: str) -> Drug | None:
+    key = wanted.casefold()
+    for drug in drugs:
+        if key in (drug.id.casefold(), drug.hcpcs.casefold()):
+            return drug
+    try:
+        ndc = Ndc.parse(wanted)
+    except InputError:
+        return None
+    for drug in drugs:
+        if drug.presentation(ndc):
+            return drug
+    return None
+
+
+class _SearchIndex:
+    """Each drug's words and NDC digits as one lower-case text, built once per catalog:
+    a keystroke is then one substring test per drug (about 0.2 ms over ~740 drugs)."""
+
+    __slots__ = ("drugs", "ndcs", "words")
+
+    def __init__(self, drugs: tuple[Drug, ...]) -> None:
+        self.drugs = drugs
+        self.words = [f"{d.id} {d.name} {d.hcpcs} {d.descriptor}".casefold() for d in drugs]
+        # Each NDC as 11 digits and as hyphenated 5-4-2, "|" between, so digits typed
+        # never match across two NDCs.
+        self.ndcs = ["|".join(f"{p.ndc.eleven}|{p.ndc}" for p in d.presentations) for d in drugs]
+
+    def search(self, text: str) -> list[Drug]:
+        key = text.strip().casefold()
+        if not key:
+            return list(self.drugs)
+        forms = _ndc_forms(key)
+        digits = re.sub(r"\D", "", key)
+        found = []
+        for drug, words, ndcs in zip(self.drugs, self.words, self.ndcs, strict=True):
+            if (
+                key in words
+                or key in ndcs
+                or (forms and any(form in ndcs for form in forms))
+                or (len(digits) >= 4 and digits == key.replace("-", "") and digits in ndcs)
+            ):
+                found.append(drug)
+        return found
+
+
+def _ndc_forms(key: str) -> tuple[str, ...]:
+    """A typed NDC as the 11 digits it may mean: hyphenated forms say their segments; ten
+    digits without hyphens may be 4-4-2, 5-3-2 or 5-4-1 (each tried)."""
+    try:
+        return (Ndc.parse(key).eleven,)
+    except InputError:
+        pass
+    if re.fullmatch(r"[0-9]{10}", key):
+        return ("0" + key, key[:5] + "0" + key[5:], key[:9] + "0" + key[9:])
+    return ()

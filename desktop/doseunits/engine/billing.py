@@ -66,11 +66,12 @@ class VialUse(NamedTuple):
     left_mg: Decimal  # discarded for single-dose; kept in the vial for multi-dose
 
     @property
-    def administered_ml(self) -> Decimal:
+    def administered_ml(self) -> Decimal | None:
+        """None where the presentation's volume is not confirmed."""
         return self.presentation.ml_for(self.administered_mg)
 
     @property
-    def left_ml(self) -> Decimal:
+    def left_ml(self) -> Decimal | None:
         return self.presentation.ml_for(self.left_mg)
 
     def per_vial(self) -> list[tuple[Decimal, Decimal]]:
@@ -118,10 +119,18 @@ class BillingResult:
         return self.order.payer.jw_line_units(self.jw_units)
 
     @property
-    def draw_ml(self) -> Decimal:
-        """Volume to draw from the vials for the ordered dose (as far as they hold it)."""
+    def draw_ml(self) -> Decimal | None:
+        """Volume to draw from the vials for the ordered dose (as far as they hold it);
+        None where a vial's volume is not confirmed."""
         prepared = _allocate(self.plan, min(self.ordered_mg, self.labeled_mg))
-        return sum((u.administered_ml for u in prepared), ZERO)
+        return _total_ml(u.administered_ml for u in prepared)
+
+    @property
+    def unconfirmed(self) -> tuple[Presentation, ...]:
+        """Opened presentations whose container is not confirmed: no JW, no JZ (§3.6a)."""
+        return tuple(
+            v.presentation for v in self.plan.vials if not v.presentation.container_confirmed
+        )
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -135,6 +144,13 @@ class BillingResult:
             f"Administered units: {fmt(self.administered_mg)} {u} / {fmt(unit)} {u} = "
             f"{fmt(self.administered_mg / unit)}, rounded up to {self.admin_units}.",
         ]
+        if self.unconfirmed:
+            ndcs = ", ".join(str(p.ndc) for p in self.unconfirmed)
+            steps.append(
+                f"Container of NDC {ndcs} not confirmed: the administered line only, with "
+                "no JW line and no JZ modifier, until the label is checked."
+            )
+            return tuple(steps)
         if not self.single_dose_mg:
             steps.append("Multi-dose containers only: no JW line and no JZ modifier.")
             return tuple(steps)
@@ -196,15 +212,25 @@ class BillingResult:
     @property
     def kept_mg(self) -> Decimal:
         """Left in multi-dose vials: kept for later doses, not waste."""
-        return sum((u.left_mg for u in self.uses if not u.presentation.single_dose), ZERO)
+        return sum((u.left_mg for u in self.uses if u.presentation.container == "multi-dose"), ZERO)
 
     @property
-    def administered_ml(self) -> Decimal:
-        return sum((u.administered_ml for u in self.uses), ZERO)
+    def administered_ml(self) -> Decimal | None:
+        return _total_ml(u.administered_ml for u in self.uses)
 
     @property
-    def discarded_ml(self) -> Decimal:
-        return sum((u.left_ml for u in self.uses if u.presentation.single_dose), ZERO)
+    def discarded_ml(self) -> Decimal | None:
+        return _total_ml(u.left_ml for u in self.uses if u.presentation.single_dose)
+
+
+def _total_ml(volumes: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum, or None when a volume is not known (never a partial sum)."""
+    total = ZERO
+    for volume in volumes:
+        if volume is None:
+            return None
+        total += volume
+    return total
 
 
 def ordered_dose(order: DoseOrder) -> tuple[Decimal, str]:
@@ -265,6 +291,13 @@ def compute(order: DoseOrder) -> BillingResult:
     single_dose_mg = plan.single_dose_mg
     jw_units = rules.discarded_units(single_dose_mg, admin_units, unit) if single_dose_mg else 0
     jz = order.payer.uses_jz(rules.jz_applies(order.date_of_service, jw_units, single_dose_mg > 0))
+    unconfirmed = [v.presentation for v in plan.vials if not v.presentation.container_confirmed]
+    if unconfirmed:  # docs/billing-rules.md §3.6a: the administered line only, until the label
+        jw_units, jz = 0, False
+        warnings.append(Warning(_unconfirmed_warning(unconfirmed), "vials"))
+    no_volume = [v.presentation for v in plan.vials if v.presentation.volume_ml is None]
+    if no_volume:
+        warnings.append(Warning(_no_volume_warning(no_volume), "vials"))
     if order.date_of_service < rules.JW_REQUIRED and jw_units:
         warnings.append(
             Warning(
@@ -454,12 +487,14 @@ def _claim_lines(
     extra = (modifier_340b,) if modifier_340b else ()
     hcpcs = order.drug.hcpcs
     unit = payer.powder_unit
-    administered = _ndc_quantities(((u.presentation, u.administered_mg) for u in uses), unit)
+    administered = _ndc_quantities(
+        _quantity(u.presentation, u.administered_mg, unit, u.count) for u in uses
+    )
     lines = [ClaimLine("administered", hcpcs, ("JZ",) if jz else (), admin_units,
                        administered)]  # fmt: skip
     if payer.jw_line_units(jw_units):
-        discarded = _ndc_quantities(
-            ((u.presentation, u.left_mg) for u in uses if u.presentation.single_dose), unit
+        discarded = _ndc_quantities(  # without a volume the JW line's mL can't be given
+            _quantity(u.presentation, u.left_mg, unit) for u in uses if u.presentation.single_dose
         )
         lines.append(ClaimLine("discarded", hcpcs, ("JW",), jw_units, discarded))
     if payer.line_per_ndc:
@@ -514,22 +549,51 @@ def apportion(total: int, weights: list[Decimal], at_least: int = 0) -> list[int
     return shares
 
 
+def _quantity(
+    presentation: Presentation, amount: Decimal, powder_unit: str, opened: int = 0
+) -> tuple[Ndc, Decimal, str] | None:
+    """One NDC's quantity for an amount: mL of a solution; a powder in the payer's unit,
+    UN being the amount's share of the vials (725 mg of 180 mg vials: 4.028 UN), so that a
+    line's UN and its JW line's add up to the vials opened (§4). Without a confirmed
+    volume, the ``opened`` vials in UN (counted, not made up), or nothing."""
+    if presentation.powder and powder_unit == "UN":
+        return presentation.ndc, amount / presentation.strength_mg, "UN"
+    ml = presentation.ml_for(amount)
+    if ml is not None:
+        return presentation.ndc, ml, "ML"
+    if opened:
+        return presentation.ndc, Decimal(opened) if amount else ZERO, "UN"
+    return None
+
+
 def _ndc_quantities(
-    pairs: Iterable[tuple[Presentation, Decimal]], powder_unit: str = "ML"
+    quantities: Iterable[tuple[Ndc, Decimal, str] | None],
 ) -> tuple[NdcQuantity, ...]:
-    """Each NDC's quantity for these amounts: mL of a solution; a powder in the payer's
-    unit, UN being the amount's share of the vials (725 mg of 180 mg vials: 4.028 UN),
-    so that a line's UN and its JW line's add up to the vials opened (§4)."""
-    totals: dict[Ndc, tuple[Decimal, str]] = {}
-    for presentation, amount in pairs:
-        if amount > 0:
-            if presentation.powder and powder_unit == "UN":
-                quantity, unit = amount / presentation.strength_mg, "UN"
-            else:
-                quantity, unit = presentation.ml_for(amount), "ML"
-            before = totals.get(presentation.ndc, (ZERO, unit))[0]
-            totals[presentation.ndc] = (before + quantity, unit)
-    return tuple(NdcQuantity(ndc, q, unit) for ndc, (q, unit) in totals.items())
+    totals: dict[tuple[Ndc, str], Decimal] = {}
+    for item in quantities:
+        if item is not None and item[1] > 0:
+            ndc, quantity, unit = item
+            totals[ndc, unit] = totals.get((ndc, unit), ZERO) + quantity
+    return tuple(NdcQuantity(ndc, quantity, unit) for (ndc, unit), quantity in totals.items())
+
+
+def _unconfirmed_warning(presentations: list[Presentation]) -> str:
+    ndcs = ", ".join(str(p.ndc) for p in presentations)
+    return (
+        f"NDC {ndcs}: single-dose or multi-dose is not confirmed, so only the administered "
+        "line is billed, with neither JW nor JZ. The claim is not ready until the label is "
+        "checked (single-dose: JW/JZ apply; multi-dose: neither); record what it says with "
+        "'doseunits catalog confirm'."
+    )
+
+
+def _no_volume_warning(presentations: list[Presentation]) -> str:
+    ndcs = ", ".join(str(p.ndc) for p in presentations)
+    return (
+        f"NDC {ndcs}: no confirmed volume, so the NDC quantity can't be given in mL; it is "
+        "given in UN (vials opened). Check the label's volume and the payer's NDC unit "
+        "before the claim."
+    )
 
 
 def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:

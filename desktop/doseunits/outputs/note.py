@@ -107,9 +107,10 @@ def _in_mg(value: Decimal, measure: Unit) -> str:
     return fmt(Amount(value, measure).to(MG))
 
 
-def ml(volume: Decimal) -> str:
-    """Volumes in the note: to 0.01 mL, which is what a syringe is read to."""
-    return fmt_places(volume, 2)
+def ml(volume: Decimal | None) -> str:
+    """Volumes in the note: to 0.01 mL, which is what a syringe is read to; "unknown"
+    where a vial's volume is not confirmed."""
+    return "unknown" if volume is None else fmt_places(volume, 2)
 
 
 #: How the note names an NDC quantity's unit (the N4 string keeps the qualifier).

@@ -54,9 +54,9 @@ def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
         **amounts.keys("discarded", result.discarded_mg),
         **amounts.keys("labeled", result.labeled_mg),
         **amounts.keys("kept_in_multi_dose", result.kept_mg),
-        "draw_ml": ml(result.draw_ml),
-        "administered_ml": ml(result.administered_ml),
-        "discarded_ml": ml(result.discarded_ml),
+        "draw_ml": _ml(result.draw_ml),
+        "administered_ml": _ml(result.administered_ml),
+        "discarded_ml": _ml(result.discarded_ml),
         "administered_units": result.admin_units,
         "jw_units": result.jw_billed_units,  # on the JW line
         "discarded_units": result.jw_units,  # rule 2, whether or not the payer pays for them
@@ -65,7 +65,7 @@ def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
             {
                 "ndc": str(use.presentation.ndc),
                 **amounts.keys("strength", use.presentation.strength_mg),
-                "volume_ml": fmt(use.presentation.volume_ml),
+                "volume_ml": _volume(use.presentation.volume_ml),
                 "container": use.presentation.container,
                 "count": use.count,
                 "verified": use.presentation.verified,
@@ -187,3 +187,13 @@ def as_text(result: BillingResult, snippet: str) -> str:
 
 def _pair(label: str, value: str) -> str:
     return f"{label:<18}{value}"
+
+
+def _ml(volume: Decimal | None) -> str | None:
+    """A total volume for JSON; null where a vial's volume is not confirmed."""
+    return None if volume is None else ml(volume)
+
+
+def _volume(volume: Decimal | None) -> str | None:
+    """A vial's volume for JSON; null where it is not confirmed."""
+    return None if volume is None else fmt(volume)

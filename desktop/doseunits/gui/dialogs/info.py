@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -16,6 +18,9 @@ from PySide6.QtWidgets import (
 
 from doseunits import __version__
 from doseunits.catalog.model import Catalog
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 from doseunits.quantities import fmt
 
 CATALOG_COLUMNS = (
@@ -49,7 +54,7 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
             source = f"Code: {drug.source}. NDC: {presentation.source}"
         texts = (
             drug.name, drug.hcpcs, drug.descriptor, str(drug.billing_unit),
-            str(presentation.ndc), str(presentation.strength), fmt(presentation.volume_ml),
+            str(presentation.ndc), str(presentation.strength), volume_text(presentation.volume_ml),
             presentation.container, verified, source,
         )  # fmt: skip
         for column, text in enumerate(texts):
@@ -85,3 +90,7 @@ def about_box(catalog: Catalog, parent: QWidget) -> QMessageBox:
         "(2.5 mg units).</p>"
     )
     return box
+
+
+def volume_text(volume: Decimal | None) -> str:
+    return "unconfirmed" if volume is None else fmt(volume)

@@ -116,9 +116,10 @@ class VialPanel(QWidget):
         self.table.setRowCount(len(self._presentations))
         for row, presentation in enumerate(self._presentations):
             strength = f"{fmt(presentation.strength_mg)} {presentation.measure.symbol}"
-            label = f"{strength} / {fmt(presentation.volume_ml)} mL, " + (
-                "SDV" if presentation.single_dose else "MDV"
-            )
+            volume = presentation.volume_ml
+            shown = "volume unconfirmed" if volume is None else f"{fmt(volume)} mL"
+            kind = {"single-dose": "SDV", "multi-dose": "MDV"}.get(presentation.container)
+            label = f"{strength} / {shown}, {kind or 'container unconfirmed'}"
             ndc = str(presentation.ndc) + ("" if presentation.verified else UNVERIFIED)
             self.table.setItem(row, 0, _shown(label, presentation.source))
             self.table.setItem(row, 1, _shown(ndc, presentation.source))
