@@ -147,6 +147,7 @@ def _calc(args: argparse.Namespace) -> int:
     from doseunits.app.site import Site
     from doseunits.engine.billing import compute
     from doseunits.engine.draft import build_order, rounding_threshold
+    from doseunits.outputs.allowed import allowed_amounts
     from doseunits.outputs.note import render_note
     from doseunits.outputs.result_text import as_dict, as_text
 
@@ -155,7 +156,8 @@ def _calc(args: argparse.Namespace) -> int:
     order = build_order(draft_of_args(args), catalog, site.payers, CALC_LABELS)
     drug = order.drug
     result = compute(order)
-    snippet = render_note(result, site.template)
+    allowed = allowed_amounts(result, site.payment_limits())
+    snippet = render_note(result, site.template, allowed)
     suggestion = None
     if args.round_within is not None:
         from doseunits.engine.rounding import suggest_rounding
@@ -165,7 +167,7 @@ def _calc(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        output = as_dict(result, snippet)
+        output = as_dict(result, snippet, allowed)
         output["rounding_suggestion"] = (
             {
                 "rounded": {"amount": str(suggestion.rounded_mg), "unit": suggestion.unit},
@@ -176,7 +178,7 @@ def _calc(args: argparse.Namespace) -> int:
         )  # fmt: skip
         print(json.dumps(output, indent=2))
     else:
-        print(as_text(result, snippet), end="")
+        print(as_text(result, snippet, allowed), end="")
         if suggestion:
             print(f"\nDose rounding\n  {suggestion.describe()}")
     return 0
