@@ -45,6 +45,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from doseunits.app.site import Site
     from doseunits.gui.first_frame import FirstFrame
     from doseunits.gui.main_window import MainWindow
 
@@ -103,7 +104,8 @@ def after_first_frame(window: MainWindow) -> None:
     painted.connect(window.install_scan_catcher)
     # Posted: the rest of this frame's slots (and the benchmark's report) go first.
     painted.connect(lambda: QTimer.singleShot(0, load_after_first_frame))
-    painted.connect(lambda: QTimer.singleShot(0, lambda: load_prices(window)))
+    site = window.site  # not the window: a slot holding it would keep it alive
+    painted.connect(lambda: QTimer.singleShot(0, lambda: load_prices(site)))
 
 
 def load_after_first_frame() -> None:
@@ -119,7 +121,7 @@ def load_after_first_frame() -> None:
     Qt.AlignmentFlag.AlignCenter  # noqa: B018 (building the namespace is the point)
 
 
-def load_prices(window: MainWindow) -> None:
+def load_prices(site: Site) -> None:
     """Medicare's payment limits (the CMS file read and its importer loaded: ~35 ms), for
     the first result's dollars; a file that can't be read is said with that result."""
     from contextlib import suppress
@@ -127,7 +129,7 @@ def load_prices(window: MainWindow) -> None:
     from doseunits.errors import DoseUnitsError
 
     with suppress(DoseUnitsError):
-        window.site.payment_limits()
+        site.payment_limits()
 
 
 def collect_garbage_again() -> None:

@@ -157,6 +157,8 @@ class ClaimsTable(QWidget):
         self.view.setAccessibleName("Audited claims")
         self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
+        # File order until a heading is clicked (no arrow claims a sort that is not there).
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
