@@ -103,3 +103,30 @@ def test_bench_audit_20000_rows(benchmark: BenchmarkFixture, catalog: Catalog) -
     stats = getattr(benchmark, "stats", None)
     if stats is not None:
         benchmark.extra_info["rows_per_second"] = round(rows / stats.stats.median)
+
+
+def test_bench_audit_20000_rows_with_the_summary(
+    benchmark: BenchmarkFixture, catalog: Catalog
+) -> None:
+    """The same audit, tallying the summary per drug and quarter and pricing it at the
+    end (target >= 100,000 rows/s; compare with the benchmark above in the same run)."""
+    from doseunits.app.site import load_payment_limits
+    from doseunits.audit.summary import AuditSummary
+
+    rows = 20_000
+    text = claims_csv(rows)
+    limits = load_payment_limits()
+
+    def audit() -> int:
+        reader, writer = open_report(io.StringIO(text), io.StringIO())
+        auditor = Auditor(catalog, load_default_payers)
+        auditor.summary = AuditSummary(limits)
+        counts = audit_rows(reader, writer, auditor)
+        summary = auditor.summary.rows()
+        assert sum(row.claims for row in summary) + auditor.summary.unsummarised == counts.rows
+        return counts.rows
+
+    assert benchmark.pedantic(audit, rounds=7, warmup_rounds=1) == rows
+    stats = getattr(benchmark, "stats", None)
+    if stats is not None:
+        benchmark.extra_info["rows_per_second"] = round(rows / stats.stats.median)

@@ -38,6 +38,7 @@ def state():
         "gc_enabled": gc.isenabled(),
         "frozen": gc.get_freeze_count(),
         "engine": "doseunits.engine.billing" in sys.modules,
+        "prices": "doseunits.catalog.pricing" in sys.modules,
         "qt_enums": "Qt.Key" in made or "Key" in made,
         "icon": not QApplication.windowIcon().isNull(),
     }
@@ -90,6 +91,12 @@ def test_the_first_frame_does_not_build_qts_enums(start: dict[str, Any]) -> None
 def test_the_engine_loads_after_the_first_frame(start: dict[str, Any]) -> None:
     assert start["first_frame"]["engine"] is False
     assert start["after"]["engine"] is True
+
+
+def test_the_payment_limits_are_read_after_the_first_frame(start: dict[str, Any]) -> None:
+    """The CMS file and its importer (~35 ms) are not the first frame's work."""
+    assert start["first_frame"]["prices"] is False
+    assert start["after"]["prices"] is True
 
 
 def test_garbage_collection_waits_for_the_first_frame(start: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from string import Template
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from doseunits.app.folders import (
     config_dir,
@@ -27,6 +27,12 @@ from doseunits.errors import TemplateError
 from doseunits.payers.files import load_payers
 from doseunits.payers.model import PayerList
 
+if TYPE_CHECKING:
+    from doseunits.catalog.pricing import PaymentLimits
+
+#: The site's payment limit files, in its config folder.
+PAYMENT_LIMITS_FOLDER = "payment-limits"
+
 
 class Site:
     """What this installation works with, loaded once: the catalog, the payer profiles
@@ -37,8 +43,9 @@ class Site:
     class, and a dataclass's generated methods cost ~5 million instructions there.
     """
 
-    __slots__ = ("catalog", "config_dir", "data_dir", "payers", "settings", "template",
-                 "user_settings_file")  # fmt: skip
+    __slots__ = ("_payment_limits", "catalog", "config_dir", "data_dir", "payers", "settings",
+                 "template", "user_settings_file")  # fmt: skip
+    _payment_limits: PaymentLimits | None
     config_dir: Path
     data_dir: Path
     catalog: Catalog
@@ -56,6 +63,18 @@ class Site:
                             ("settings", settings),
                             ("user_settings_file", user_settings_file)):  # fmt: skip
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "_payment_limits", None)
+
+    def payment_limits(self) -> PaymentLimits:
+        """Medicare's payment limits, read on first use (never before the window's first
+        frame): the shipped CMS file, then the site's ``payment-limits/*.csv``, a file a
+        quarter, the site's winning where two cover the same date. A file that can't be
+        read raises DoseUnitsError naming it."""
+        limits = self._payment_limits
+        if limits is None:
+            limits = load_payment_limits()
+            object.__setattr__(self, "_payment_limits", limits)
+        return limits
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"a loaded Site is not changed (tried to set {name})")
@@ -107,6 +126,35 @@ def site_payer_files() -> list[Path]:
 
 def load_default_payers(extra: Sequence[Path] = ()) -> PayerList:
     return load_payers([*shipped_payer_files(), *site_payer_files(), *extra])
+
+
+def shipped_payment_limit_files() -> list[Path]:
+    return sorted(resource("cms").glob("*-asp-pricing-file.csv"))
+
+
+def site_payment_limit_files() -> list[Path]:
+    """``payment-limits/*.csv`` in the config folder: a CMS payment limit file a quarter,
+    as ``doseunits catalog import`` (or IT) puts them there."""
+    return sorted((config_dir() / PAYMENT_LIMITS_FOLDER).glob("*.csv"))
+
+
+def load_payment_limits(extra: Sequence[Path] = ()) -> PaymentLimits:
+    """The shipped files, then the site's, then ``extra``, each in quarter order; a later
+    file covering a date wins over an earlier one."""
+    from doseunits.catalog.importers.files import read_payment_limits
+    from doseunits.catalog.pricing import PaymentLimits, QuarterLimits
+
+    def read(paths: Sequence[Path]) -> list[QuarterLimits]:
+        quarters = []
+        for path in paths:
+            result = read_payment_limits(path)
+            records = ((r.hcpcs, r.dollars_per_unit) for r in result.records)
+            quarters.append(QuarterLimits.of(records, result.quarter, path.name))
+        return sorted(quarters, key=lambda q: q.quarter.start)
+
+    return PaymentLimits([
+        *read(shipped_payment_limit_files()), *read(site_payment_limit_files()), *read(extra)
+    ])  # fmt: skip
 
 
 def default_template_path() -> Path:

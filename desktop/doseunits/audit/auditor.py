@@ -13,18 +13,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
-from typing import IO, Any, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from doseunits.audit.row_fields import (
     SHORT_ROW,
     RowError,
+    billed_modifiers,
     claim_amount,
     claim_date,
-    modifier_jz,
     reason_of,
     unit_count,
 )
@@ -33,8 +33,12 @@ from doseunits.engine import rules
 from doseunits.engine.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
 from doseunits.engine.vialspec import parse_vial
 from doseunits.errors import DoseUnitsError
-from doseunits.payers.model import BY_ENTITY, MEDICARE_RULES, Payer, PayerList
+from doseunits.payers.model import BY_ENTITY, DEFAULT_PAYER, MEDICARE_RULES, Payer, PayerList
 from doseunits.quantities import MG
+
+if TYPE_CHECKING:
+    from doseunits.audit.summary import AuditSummary
+    from doseunits.engine.draft import OrderDraft
 
 REQUIRED_COLUMNS = (
     "date_of_service", "drug", "administered", "vials",
@@ -89,6 +93,20 @@ class AuditCounts:
         return f"{self.rows} rows: {self.ok} ok, {self.mismatch} mismatch, {self.error} error"
 
 
+# Mismatch reasons by kind, as the summary counts them (docs/billing-rules.md §8).
+OVER_LABELED = "units over the labeled amount"
+ADMIN_UNITS = "administered units"
+JZ_UNEXPECTED = "JZ where it does not belong"
+JW_MISSING = "JW line missing"
+JW_UNITS = "JW units"
+JW_NOT_PAID = "JW line the payer does not pay"
+JW_NO_WASTE = "JW line without waste"
+JZ_MISSING = "JZ missing"
+BEYOND_LEAST_WASTE = "waste beyond the least-waste vials"
+UNKNOWN_MODIFIER = "modifier DoseUnits does not know"
+WRONG_340B = "340B modifier"
+
+
 class _Opened(NamedTuple):
     labeled_mg: Decimal
     single_dose_mg: Decimal
@@ -115,6 +133,39 @@ class Auditor:
         self.opened = functools.lru_cache(maxsize=_CACHE)(self._opened)
         self._labeled_amounts: dict[Drug, LabeledAmounts | None] = {}  # by catalog entry
         self.payer = functools.lru_cache(maxsize=256)(self._payer)
+        #: Told of every row when set (``audit/summary.py``); the audit's only extra work.
+        self.summary: AuditSummary | None = None
+        self._default: Payer | bool | None = False  # False: not looked up yet
+        self._payer_modifiers: frozenset[str] | None = None
+
+    def default_payer(self) -> Payer | None:
+        """The profile for rows naming no payer: the site's ``medicare-part-b`` when it
+        bills other than the rules as written (a site override), else None (the rules)."""
+        if self._default is False:
+            found = self.payer(DEFAULT_PAYER)
+            rules_say = Expected(1, "JZ", 1, 1, True)
+            default = None
+            if (
+                isinstance(found, Payer)
+                and apply_payer(found, rules_say)._replace(payer="") != rules_say
+            ):
+                default = found
+            self._default = default
+        return self._default if isinstance(self._default, Payer) else None
+
+    def unknown_modifiers(self, words: tuple[str, ...]) -> list[str]:
+        """Of modifiers no list of row_fields knows, those no payer profile names either
+        (as its 340B modifier)."""
+        if self._payer_modifiers is None:
+            try:
+                if not isinstance(self._payers, PayerList):
+                    self._payers = self._payers()
+                self._payer_modifiers = frozenset(
+                    p.modifier_340b.upper() for p in self._payers.payers if p.modifier_340b
+                )
+            except DoseUnitsError:
+                self._payer_modifiers = frozenset()
+        return [word for word in words if word not in self._payer_modifiers]
 
     def _payer(self, text: str) -> Payer | str:
         try:
@@ -178,6 +229,8 @@ class Auditor:
         """(expected_units, expected_modifier, expected_jw_units, status, reason) of one row.
 
         ``*_in_mg``: that amount comes from administered_mg or ordered_mg, so is in mg."""
+        drug: Drug | str | None = None
+        date: dt.date | str | None = None
         try:
             if vials_text is None or jw_text is None or modifier_text is None:
                 raise RowError(SHORT_ROW)  # the columns at the end are missing
@@ -222,7 +275,7 @@ class Auditor:
                 )
             billed_units = unit_count(units_text, "billed_units", empty_is_zero=False)
             billed_jw = unit_count(jw_text, "billed_jw_units", empty_is_zero=True)
-            billed_modifier = modifier_jz(modifier_text)
+            billed_modifier, unknown = billed_modifiers(modifier_text)
             unit = drug.billing_unit_mg
             admin_units = rules.administered_units(administered_mg, unit)
             single = opened.single_dose_mg
@@ -236,34 +289,68 @@ class Auditor:
                     raise RowError(named)
                 payer = named
                 expected = apply_payer(payer, expected)
+            elif self._default is not None:  # a site's override of medicare-part-b
+                default = self.default_payer()
+                if default is not None:
+                    expected = apply_payer(default, expected)
         except RowError as error:
-            return "", "", "", ERROR, str(error)
+            return self._error(drug, date, str(error))
         except (ArithmeticError, ValueError) as error:  # the run never stops on one row
-            return "", "", "", ERROR, f"the row could not be checked ({error})"
+            return self._error(drug, date, f"the row could not be checked ({error})")
         problems = _problems(
             expected, billed_units, billed_modifier, billed_jw, unit, opened.labeled_mg, date
         )
         if modifier_text.strip() not in ("", "JZ"):  # the usual rows: nothing more to split
-            problems.extend(self.problems_340b(modifier_text, payer, date))
+            problems.extend(
+                (WRONG_340B, text) for text in self.problems_340b(modifier_text, payer, date)
+            )
         least = self.least_single_dose_mg(drug, ordered_mg) if billed_jw and not problems else None
         if least is not None:  # rule 7, once the rest is right
             beyond = billed_jw - rules.discarded_units(least, admin_units, unit)
             if beyond > 0:
                 said = " ordered" if ordered_given else ""
                 hint = "" if ordered_given else f" (if more was ordered than given, add {asked})"
-                problems.append(
+                problems.append((
+                    BEYOND_LEAST_WASTE,
                     f"{beyond} JW units are waste beyond the least-waste vials for "
                     f"{drug.amount(ordered_mg)}{said} ({drug.amount(least)} labeled "
-                    f"single-dose); payers may deny them{hint}"
-                )
-        status = MISMATCH if problems else OK
-        return (
-            str(expected.units),
-            expected.modifier,
-            str(expected.jw_units),
-            status,
-            "; ".join(problems),
-        )
+                    f"single-dose); payers may deny them{hint}",
+                ))  # fmt: skip
+        if unknown:  # passed through, checked last: the rest is judged without them
+            strangers = self.unknown_modifiers(unknown)
+            if strangers:
+                listed = ", ".join(strangers)
+                problems.append((
+                    UNKNOWN_MODIFIER,
+                    f"modifier {listed} is not one DoseUnits knows; check it "
+                    "(the units and JW/JZ were checked without it)",
+                ))  # fmt: skip
+        summary = self.summary
+        if summary is not None:
+            summary.add(drug.hcpcs, drug.name, date, billed_units, billed_jw, bool(billed_modifier))
+            if problems:
+                summary.mismatch(drug.hcpcs, date, [kind for kind, _ in problems])
+        if problems:
+            return (
+                str(expected.units),
+                expected.modifier,
+                str(expected.jw_units),
+                MISMATCH,
+                "; ".join(text for _, text in problems),
+            )
+        return str(expected.units), expected.modifier, str(expected.jw_units), OK, ""
+
+    def _error(
+        self, drug: Drug | str | None, date: dt.date | str | None, reason: str
+    ) -> tuple[str, str, str, str, str]:
+        if self.summary is not None:
+            known = isinstance(drug, Drug) and isinstance(date, dt.date)
+            self.summary.error(
+                drug.hcpcs if isinstance(drug, Drug) and known else None,
+                drug.name if isinstance(drug, Drug) else "",
+                date if isinstance(date, dt.date) and known else None,
+            )
+        return "", "", "", ERROR, reason
 
     def problems_340b(self, modifier_text: str, payer: Payer, date: dt.date) -> list[str]:
         """A 340B modifier billed that the payer's profile, the site's entity type and the
@@ -324,26 +411,34 @@ def _problems(
     unit_mg: Decimal,
     labeled_mg: Decimal,
     date: dt.date,
-) -> list[str]:
-    """Reasons a biller can act on, most costly first; empty when the claim matches."""
-    problems: list[str] = []
+) -> list[tuple[str, str]]:
+    """(kind, reason) a biller can act on, most costly first; empty when the claim matches."""
+    problems: list[tuple[str, str]] = []
     want_jw = expected.jw_units
     discarded = expected.discarded_units
     if units + jw > expected.units + want_jw and (units + jw) * unit_mg > labeled_mg:
-        problems.append("units exceed the labeled amount of the opened vials")
+        problems.append((OVER_LABELED, "units exceed the labeled amount of the opened vials"))
     if units != expected.units:
-        problems.append(f"administered units billed {units}, expected {expected.units}")
+        problems.append(
+            (ADMIN_UNITS, f"administered units billed {units}, expected {expected.units}")
+        )
     if modifier == "JZ" and not expected.modifier:
-        problems.append(_unexpected_jz(expected, jw, date))
+        problems.append((JZ_UNEXPECTED, _unexpected_jz(expected, jw, date)))
     elif want_jw and not jw:
-        problems.append(f"JW line missing: {want_jw} units discarded not billed")
+        problems.append((JW_MISSING, f"JW line missing: {want_jw} units discarded not billed"))
     elif jw != want_jw:
         if want_jw:
-            problems.append(f"JW units billed {jw}, expected {want_jw}")
+            problems.append((JW_UNITS, f"JW units billed {jw}, expected {want_jw}"))
         elif discarded:
-            problems.append(f"JW line billed but {expected.payer} does not pay for discarded drug")
+            problems.append((
+                JW_NOT_PAID,
+                f"JW line billed but {expected.payer} does not pay for discarded drug",
+            ))  # fmt: skip
         else:
-            problems.append(f"JW line billed for {jw} units but nothing billable was discarded")
+            problems.append((
+                JW_NO_WASTE,
+                f"JW line billed for {jw} units but nothing billable was discarded",
+            ))  # fmt: skip
     # Optional before 2023-07-01, and under a payer whose JZ policy is optional.
     if (
         expected.modifier
@@ -351,7 +446,7 @@ def _problems(
         and date >= rules.JZ_REQUIRED
         and not expected.jz_optional
     ):
-        problems.append("JZ missing: nothing billable was discarded")
+        problems.append((JZ_MISSING, "JZ missing: nothing billable was discarded"))
     return problems
 
 
@@ -507,3 +602,28 @@ def _add(counts: AuditCounts, tally: dict[str, int]) -> None:
 
 def _columns() -> str:
     return ", ".join(REQUIRED_COLUMNS) + " (payer and ordered optional; amounts in the drug's unit)"
+
+
+def claim_draft(row: Mapping[str, str]) -> OrderDraft:
+    """A report (or claims) row as the order DoseUnits would bill: its drug, date, dose
+    (``ordered``, else what was given), what was given when less, the opened vials and
+    its payer. The older ``*_mg`` columns are read as mg."""
+    from doseunits.engine.draft import OrderDraft
+
+    def amount(column: str) -> str:
+        text = (row.get(column) or "").strip()
+        if text:
+            return text
+        older = (row.get(MG_COLUMNS[column]) or "").strip()
+        return f"{older} mg" if older else ""
+
+    administered, ordered = amount("administered"), amount("ordered")
+    vials = tuple(spec.strip() for spec in (row.get("vials") or "").split(";") if spec.strip())
+    return OrderDraft(
+        drug=(row.get("drug") or "").strip(),
+        date=(row.get("date_of_service") or "").strip(),
+        dose=ordered or administered,
+        administered=administered if ordered and ordered != administered else "",
+        vials=vials or None,
+        payer=(row.get("payer") or "").strip(),
+    )

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from doseunits.audit.auditor import AuditCounts, AuditError, Auditor, audit_rows, open_report
+from doseunits.audit.auditor import (
+    ADDED_COLUMNS,
+    AuditCounts,
+    AuditError,
+    Auditor,
+    RowWriter,
+    audit_rows,
+    open_report,
+)
+from doseunits.audit.summary import AuditSummary, SummaryRow, write_summary_csv
 
 
 class AuditJob:
@@ -24,9 +33,20 @@ class AuditJob:
     context manager; leaving it early removes the unfinished report.
     """
 
-    def __init__(self, source: Path, target: Path, auditor: Auditor) -> None:
+    def __init__(
+        self,
+        source: Path,
+        target: Path,
+        auditor: Auditor,
+        summary: AuditSummary | None = None,
+        keep: Callable[[list[str]], object] | None = None,
+    ) -> None:
+        """``summary``: tallied as the rows are audited (the auditor is told of each);
+        ``keep``: given each report row as written (the window's table)."""
         self.source = source
         self.target = target
+        self.summary = summary
+        auditor.summary = summary
         if _same_file(source, target):
             raise AuditError(f"The report {target} would overwrite the input; choose another.")
         if target.exists() and not target.is_file():  # the report replaces what is there
@@ -54,6 +74,9 @@ class AuditJob:
         except BaseException:
             self.discard()
             raise
+        self.header = [*(self._reader.fieldnames or ()), *ADDED_COLUMNS]
+        if keep is not None:
+            self._writer = _Keeping(self._writer, keep)
 
     def run(
         self,
@@ -110,16 +133,38 @@ class AuditJob:
             self.discard()
 
 
+class _Keeping:
+    """A report writer that also hands each row on."""
+
+    def __init__(self, writer: RowWriter, keep: Callable[[list[str]], object]) -> None:
+        self._write = writer.writerow
+        self._keep = keep
+
+    def writerow(self, row: list[str]) -> None:
+        self._write(row)
+        self._keep(row)
+
+
 def audit_file(
     source: Path,
     target: Path,
     auditor: Auditor,
     progress: Callable[[AuditCounts], object] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    summary: AuditSummary | None = None,
 ) -> AuditCounts:
     """``doseunits audit IN.csv -o OUT.csv``: the counts; the report is written if finished."""
-    with AuditJob(source, target, auditor) as job:
+    with AuditJob(source, target, auditor, summary) as job:
         return job.run(progress, should_stop)
+
+
+def save_summary_csv(rows: list[SummaryRow], target: Path) -> None:
+    """The summary per drug and quarter as CSV (``--summary``, the dialog's export)."""
+    try:
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            write_summary_csv(rows, stream)
+    except OSError as error:
+        raise AuditError(f"The summary {target} can't be written ({_why(error)}).") from None
 
 
 def count_rows(path: Path) -> int:

@@ -73,20 +73,37 @@ def claim_amount(
     return amount
 
 
-#: 340B and pricing modifiers that may stand beside JZ on the line; the audit checks JZ only.
-OTHER_MODIFIERS = frozenset({"TB", "JG", "UD", "KP", "KQ"})
+#: Modifiers real claim lines carry beside JZ, passed through and not checked
+#: (docs/billing-rules.md §3.9, §8): 340B (TB, JG, UD), NDC lines (KP, KQ), off-campus
+#: departments (PO, PN), the route (JA, JB), coverage and notices (KX, GA, GY, GZ), and
+#: state-supplied vaccine (SL). A payer profile's own 340B modifier is added per auditor.
+OTHER_MODIFIERS = frozenset(
+    {"TB", "JG", "UD", "KP", "KQ", "PO", "PN", "JA", "JB", "KX", "GA", "GY", "GZ", "SL"}
+)
+
+
+@functools.lru_cache(maxsize=1024)  # a file has few distinct modifier texts
+def billed_modifiers(text: str) -> tuple[str, tuple[str, ...]]:
+    """ "JZ" or "" from the billed modifiers ("JZ", "JZ TB", "TB,JZ,PO"), and the words
+    that are not JZ or a known modifier (the auditor decides on them). JW here, or JZ
+    twice, can't be read as a claim line: RowError."""
+    words = text.replace(",", " ").upper().split()
+    if "JW" in words or words.count("JZ") > 1:
+        raise RowError(
+            f"billed_modifier must be empty or JZ (got {text.strip()!r}); TB, JG, UD, KP, "
+            "KQ, PO, PN, JA, JB, KX, GA, GY, GZ or SL may stand beside it, and JW units go in "
+            "billed_jw_units"
+        )
+    unknown = tuple(word for word in words if word != "JZ" and word not in OTHER_MODIFIERS)
+    return ("JZ" if "JZ" in words else ""), unknown
 
 
 def modifier_jz(text: str) -> str:
-    """ "JZ" or "" from the billed modifiers ("JZ", "JZ TB", "TB,JZ"); others are refused."""
-    words = text.replace(",", " ").upper().split()
-    unknown = [word for word in words if word != "JZ" and word not in OTHER_MODIFIERS]
-    if unknown or words.count("JZ") > 1:
-        raise RowError(
-            f"billed_modifier must be empty or JZ (got {text.strip()!r}); TB, JG, UD, KP or "
-            "KQ may stand beside it, and JW units go in billed_jw_units"
-        )
-    return "JZ" if "JZ" in words else ""
+    """ "JZ" or "" from the billed modifiers; a modifier DoseUnits does not know raises."""
+    jz, unknown = billed_modifiers(text)
+    if unknown:
+        raise RowError(f"billed_modifier has {', '.join(unknown)}, which DoseUnits does not know")
+    return jz
 
 
 def unit_count(text: str | None, column: str, empty_is_zero: bool) -> int:

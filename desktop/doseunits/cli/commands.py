@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--catalog", action="append", default=[], type=Path, metavar="FILE",
         help="a site catalog file that adds drugs or overrides them by id",
     )  # fmt: skip
+    audit.add_argument(
+        "--summary", type=Path, metavar="SUMMARY.csv",
+        help="also write the summary per drug and quarter: units, JW share, dollars, mismatches",
+    )  # fmt: skip
+    audit.add_argument(
+        "--summary-pdf", type=Path, metavar="FILE",
+        help="also write the summary and a chart of JW dollars by drug as a one-page PDF",
+    )  # fmt: skip
     return parser
 
 
@@ -147,6 +155,7 @@ def _calc(args: argparse.Namespace) -> int:
     from doseunits.app.site import Site
     from doseunits.engine.billing import compute
     from doseunits.engine.draft import build_order, rounding_threshold
+    from doseunits.outputs.allowed import allowed_amounts
     from doseunits.outputs.note import render_note
     from doseunits.outputs.result_text import as_dict, as_text
 
@@ -155,7 +164,8 @@ def _calc(args: argparse.Namespace) -> int:
     order = build_order(draft_of_args(args), catalog, site.payers, CALC_LABELS)
     drug = order.drug
     result = compute(order)
-    snippet = render_note(result, site.template)
+    allowed = allowed_amounts(result, site.payment_limits())
+    snippet = render_note(result, site.template, allowed)
     suggestion = None
     if args.round_within is not None:
         from doseunits.engine.rounding import suggest_rounding
@@ -165,7 +175,7 @@ def _calc(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        output = as_dict(result, snippet)
+        output = as_dict(result, snippet, allowed)
         output["rounding_suggestion"] = (
             {
                 "rounded": {"amount": str(suggestion.rounded_mg), "unit": suggestion.unit},
@@ -176,7 +186,7 @@ def _calc(args: argparse.Namespace) -> int:
         )  # fmt: skip
         print(json.dumps(output, indent=2))
     else:
-        print(as_text(result, snippet), end="")
+        print(as_text(result, snippet, allowed), end="")
         if suggestion:
             print(f"\nDose rounding\n  {suggestion.describe()}")
     return 0
@@ -218,8 +228,26 @@ def _audit(args: argparse.Namespace) -> int:
 
     site = Site.load(args.catalog)
     auditor = Auditor(site.catalog, site.payers)  # the site's payer files apply here too
-    counts = audit_file(args.input, args.output, auditor)
-    print(f"{counts.summary()}; report written to {args.output}")
+    summary = None
+    if args.summary or args.summary_pdf:
+        from doseunits.audit.summary import AuditSummary
+
+        summary = AuditSummary(site.payment_limits())
+    counts = audit_file(args.input, args.output, auditor, summary=summary)
+    written = [f"report written to {args.output}"]
+    if summary is not None:
+        rows = summary.rows()
+        if args.summary:
+            from doseunits.audit.job import save_summary_csv
+
+            save_summary_csv(rows, args.summary)
+            written.append(f"summary to {args.summary}")
+        if args.summary_pdf:
+            from doseunits.gui.summary_report import save_summary_pdf
+
+            save_summary_pdf(rows, args.summary_pdf, args.input.name)
+            written.append(f"summary PDF to {args.summary_pdf}")
+    print(f"{counts.summary()}; {', '.join(written)}")
     return EXIT_AUDIT_FOUND if counts.mismatch or counts.error else 0
 
 

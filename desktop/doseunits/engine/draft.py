@@ -23,7 +23,7 @@ from doseunits.dates import strict_date
 from doseunits.engine.order import DoseOrder, NoteDetails, VialDetails
 from doseunits.engine.vialspec import parse_vials
 from doseunits.errors import InputError, OrderField
-from doseunits.payers.model import MEDICARE_RULES, Payer, PayerList
+from doseunits.payers.model import DEFAULT_PAYER, MEDICARE_RULES, Payer, PayerList
 from doseunits.quantities import amount_in, fmt, to_decimal
 
 
@@ -65,7 +65,7 @@ class OrderDraft:
     #: ``50242-0917-01x1``); None: open the least-waste plan.
     vials: tuple[str, ...] | None = None
     lots: tuple[VialLot, ...] = ()
-    payer: str = ""  # a payer profile's id or name; empty: the rules as written (Medicare)
+    payer: str = ""  # a payer profile's id or name; empty: the site's medicare-part-b
     acquired_340b: bool = False
     #: An accepted site-policy rounding: the dose ordered, the site's threshold in percent
     #: and how a weight-based dose was written. Empty when the dose was not rounded.
@@ -200,8 +200,14 @@ def note_details(texts: NoteTexts, lots: tuple[VialLot, ...]) -> NoteDetails:
 
 
 def payer_of(name: str, payers: PayerList) -> Payer:
-    """The named profile; none named: the rules as written, without reading the site's."""
-    return payers.find(name) if name.strip() else MEDICARE_RULES
+    """The named profile; none named: the site's ``medicare-part-b`` (a site file may
+    override the shipped one by id), or the rules as written when the list has none."""
+    if name.strip():
+        return payers.find(name)
+    for payer in payers.payers:
+        if payer.id == DEFAULT_PAYER:
+            return payer
+    return MEDICARE_RULES
 
 
 def draft_of(order: DoseOrder) -> OrderDraft:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from doseunits.engine.rounding import RoundingSuggestion
     from doseunits.errors import OrderField
     from doseunits.gui.actions.settings_store import SettingsStore
+    from doseunits.outputs.allowed import Allowed
 
     Engine: TypeAlias = Callable[[DoseOrder], BillingResult]
 
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.payers = site.payers
         self.accepted_rounding: RoundingSuggestion | None = None
         self.result: BillingResult | None = None
+        self.allowed: Allowed | None = None  # the result's dollars
         self.snippet_text = ""
         self.unexpected_errors = 0
         self._build()
@@ -215,7 +217,8 @@ class MainWindow(QMainWindow):
         self.accepted_rounding = self._held_rounding()
         try:
             result = self.engine(build_order(self.draft(), self.catalog, self.payers))
-            snippet = render_note(result, self.template)
+            allowed = self._allowed(result)
+            snippet = render_note(result, self.template, allowed)
         except InputError as error:
             self._input_message(error).show_message(ERROR, str(error))
             return self._show(None)
@@ -232,7 +235,18 @@ class MainWindow(QMainWindow):
             by_field.setdefault(warning.field, []).append(warning.text)
         for field, texts in by_field.items():
             self.field_widgets[field][1].show_message(WARNING, " ".join(texts))
-        return self._show(result, snippet)
+        return self._show(result, snippet, allowed)
+
+    def _allowed(self, result: BillingResult) -> Allowed:
+        """The lines' dollars at the payment limit of the date of service (the limits are
+        read with the first result, or just after the first frame)."""
+        from doseunits.outputs.allowed import allowed_amounts, withheld
+
+        try:
+            limits = self.site.payment_limits()
+        except DoseUnitsError as error:  # a site's payment limit file that can't be read
+            return withheld(result, str(error).rstrip("."))
+        return allowed_amounts(result, limits)
 
     def _suggestion(self, result: BillingResult) -> RoundingSuggestion | None:
         from dataclasses import replace
@@ -401,14 +415,17 @@ class MainWindow(QMainWindow):
             return None
         return rounding
 
-    def _show(self, result: BillingResult | None, snippet: str = "") -> None:
+    def _show(
+        self, result: BillingResult | None, snippet: str = "", allowed: Allowed | None = None
+    ) -> None:
         self.result = result
         self.snippet_text = snippet
+        self.allowed = allowed
         self.picture.show_result(result)
         if result is None:
             self.results.clear_result()
         else:
-            self.results.show_result(result, snippet)
+            self.results.show_result(result, snippet, allowed)
         for button in (self.copy_button, self.save_button, self.print_button):
             button.setEnabled(result is not None)
 

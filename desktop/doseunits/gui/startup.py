@@ -30,7 +30,8 @@ The order, which is the order of ``start()``:
    the first paint ~90 ms slower); the garbage collector comes back on with
    start-up's objects frozen out of it; the window icon is set (``QIcon``, ~4 ms);
    then, posted, the engine's modules load and Qt's enums are built, before anyone
-   can type a dose (49 M; ``load_after_first_frame``).
+   can type a dose (49 M; ``load_after_first_frame``), and after them Medicare's
+   payment limits are read for the first result's dollars (``load_prices``).
 
 Loaded on first use instead: ``biip`` (150 ms, 18 MiB) with the first scan, the
 drug picker's completer with the first typed letter, dialogs when opened.
@@ -44,6 +45,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from doseunits.app.site import Site
     from doseunits.gui.first_frame import FirstFrame
     from doseunits.gui.main_window import MainWindow
 
@@ -102,6 +104,8 @@ def after_first_frame(window: MainWindow) -> None:
     painted.connect(window.install_scan_catcher)
     # Posted: the rest of this frame's slots (and the benchmark's report) go first.
     painted.connect(lambda: QTimer.singleShot(0, load_after_first_frame))
+    site = window.site  # not the window: a slot holding it would keep it alive
+    painted.connect(lambda: QTimer.singleShot(0, lambda: load_prices(site)))
 
 
 def load_after_first_frame() -> None:
@@ -115,6 +119,17 @@ def load_after_first_frame() -> None:
     import doseunits.outputs.result_text  # noqa: F401
 
     Qt.AlignmentFlag.AlignCenter  # noqa: B018 (building the namespace is the point)
+
+
+def load_prices(site: Site) -> None:
+    """Medicare's payment limits (the CMS file read and its importer loaded: ~35 ms), for
+    the first result's dollars; a file that can't be read is said with that result."""
+    from contextlib import suppress
+
+    from doseunits.errors import DoseUnitsError
+
+    with suppress(DoseUnitsError):
+        site.payment_limits()
 
 
 def collect_garbage_again() -> None:

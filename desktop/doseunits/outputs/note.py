@@ -14,11 +14,14 @@ from doseunits.quantities import MG, Amount, Unit, fmt, fmt_places
 if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
     from doseunits.engine.billing import BillingResult, ClaimLine
     from doseunits.engine.order import NoteDetails
+    from doseunits.outputs.allowed import Allowed
 
 
-def render_note(result: BillingResult, template: Template) -> str:
-    """Fill the template; an unknown ``$name`` in a site template is a clear error."""
+def render_note(result: BillingResult, template: Template, allowed: Allowed | None = None) -> str:
+    """Fill the template; an unknown ``$name`` in a site template is a clear error.
+    ``allowed`` fills the dollar placeholders (``PRICE_PLACEHOLDERS``)."""
     values = note_fields(result)
+    values.update(price_fields(allowed))
     try:
         text = template.substitute(values)
     except KeyError as error:
@@ -100,6 +103,34 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "version": __version__,
         # The billed drug's own entry: the facts this note used, not the newest of others.
         "catalog_date": drug.reviewed.isoformat() if drug.reviewed else "(unknown)",
+    }
+
+
+#: The dollars a site may put in its note (not in the shipped one): docs/billing-rules.md §8.
+PRICE_PLACEHOLDERS = (
+    "administered_usd", "jw_usd", "discarded_usd", "payment_limit", "pricing",
+)  # fmt: skip
+
+
+def price_fields(allowed: Allowed | None) -> dict[str, str]:
+    """``$administered_usd`` ($9,590.70), ``$jw_usd``, ``$discarded_usd``, ``$payment_limit``
+    ($91.340 per unit) and ``$pricing`` (the limit's quarter and file); each says
+    "withheld" and why when there is no price for the date of service."""
+    if allowed is None:
+        why = "withheld (payment limits not loaded)"
+        return dict.fromkeys(PRICE_PLACEHOLDERS, why)
+    if not allowed.priced:
+        why = f"withheld ({allowed.reason})"
+        return {
+            **dict.fromkeys(PRICE_PLACEHOLDERS, why),
+            "pricing": f"Not priced: {allowed.reason}",
+        }
+    return {
+        "administered_usd": allowed.text(allowed.administered),
+        "jw_usd": allowed.text(allowed.jw),
+        "discarded_usd": allowed.text(allowed.discarded),
+        "payment_limit": allowed.limit_text(),
+        "pricing": allowed.reason,
     }
 
 

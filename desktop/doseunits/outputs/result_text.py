@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from doseunits.catalog.pricing import cents
 from doseunits.outputs.note import ml
 from doseunits.quantities import MG, Amount, fmt
 
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
 
     from doseunits.catalog.model import Drug
     from doseunits.engine.billing import BillingResult, ClaimLine
+    from doseunits.outputs.allowed import Allowed
 
 
 class _Amounts:
@@ -33,11 +35,13 @@ class _Amounts:
         return keys
 
 
-def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
-    """Amounts are strings so that JSON keeps them exact; units are integers."""
+def as_dict(result: BillingResult, snippet: str, allowed: Allowed | None = None) -> dict[str, Any]:
+    """Amounts are strings so that JSON keeps them exact; units are integers. With
+    ``allowed``, each line's ``allowed_usd`` (cents, or null when withheld), the totals and
+    ``pricing`` (the limit, its quarter and file, or why there is none)."""
     drug = result.drug
     amounts = _Amounts(drug)
-    return {
+    output = {
         "drug": {
             "id": drug.id,
             "name": drug.name,
@@ -87,6 +91,11 @@ def as_dict(result: BillingResult, snippet: str) -> dict[str, Any]:
         "steps": list(result.steps),
         "snippet": snippet,
     }
+    if allowed is not None:
+        for line, dollars in zip(output["lines"], allowed.lines, strict=True):
+            line["allowed_usd"] = None if dollars is None else cents(dollars)
+        output.update(allowed.as_json())
+    return output
 
 
 def _line(line: ClaimLine) -> dict[str, Any]:
@@ -142,7 +151,7 @@ def discarded_units_text(result: BillingResult) -> str:
     return "0 billable (JZ)" if result.jz else "0 billable"
 
 
-def as_text(result: BillingResult, snippet: str) -> str:
+def as_text(result: BillingResult, snippet: str, allowed: Allowed | None = None) -> str:
     drug = result.drug
     unverified = "" if drug.verified else "  [code unverified]"
     jw = discarded_units_text(result)
@@ -167,6 +176,8 @@ def as_text(result: BillingResult, snippet: str) -> str:
     ]
     if result.kept_mg:
         rows.append(_pair("Kept (multi-dose)", amount(result.kept_mg)))
+    if allowed is not None:
+        rows += allowed_rows(result, allowed)
     table = [("HCPCS", "Mod", "Units", "NDC", "NDC qty", "N4"), *line_rows(result)]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     rows += ["", "Claim lines"]
@@ -183,6 +194,19 @@ def as_text(result: BillingResult, snippet: str) -> str:
     rows += ["", "How it was worked out"] + [f"  {step}" for step in result.steps]
     rows += ["", "Note for the chart", "", snippet.rstrip()]
     return "\n".join(rows) + "\n"
+
+
+def allowed_rows(result: BillingResult, allowed: Allowed) -> list[str]:
+    """The dollars: "Allowed  $9,590.70 administered, $1,370.10 JW" and where the price
+    comes from, or that it is withheld and why."""
+    if not allowed.priced:
+        return [_pair("Allowed", f"withheld: {allowed.reason}")]
+    text = f"{allowed.text(allowed.administered)} administered"
+    if result.jw_billed_units:
+        text += f", {allowed.text(allowed.jw)} JW"
+    elif result.jw_units:
+        text += f"; discarded worth {allowed.text(allowed.discarded)}, not billed"
+    return [_pair("Allowed", text), _pair("Priced at", allowed.reason)]
 
 
 def _pair(label: str, value: str) -> str:

@@ -35,7 +35,13 @@ def build_menus(window: MainWindow, notes: NoteActions, history: OrderHistory) -
 
         from doseunits.gui.dialogs.audit_dialog import AuditDialog
 
-        dialog = AuditDialog(window.site.catalog, window.site.payers, window)
+        dialog = AuditDialog(
+            window.site.catalog,
+            window.site.payers,
+            window,
+            limits=window.site.payment_limits,
+            open_claim=window.load_draft,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 

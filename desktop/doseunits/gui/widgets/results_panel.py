@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from doseunits.engine.billing import BillingResult
+    from doseunits.outputs.allowed import Allowed
 
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
 AMOUNT_ROWS = ("Administered", "Discarded", "Opened (labeled)")
@@ -38,7 +39,8 @@ class ResultsPanel(QWidget):
         amounts = QGroupBox("Amounts")
         grid = QGridLayout(amounts)
         self.headings: list[QLabel] = []
-        for column, title in enumerate(("", "mg", "mL", "billing units"), start=0):
+        titles = ("", "mg", "mL", "billing units", "allowed")
+        for column, title in enumerate(titles, start=0):
             heading = QLabel(title)
             font = heading.font()
             font.setBold(True)
@@ -49,12 +51,18 @@ class ResultsPanel(QWidget):
         self.amounts: dict[tuple[int, int], QLabel] = {}
         for row, title in enumerate(AMOUNT_ROWS, start=1):
             grid.addWidget(QLabel(title), row, 0)
-            for column in (1, 2, 3):
+            for column in (1, 2, 3, 4):
                 label = QLabel("-")
                 label.setObjectName(f"amount_{row}_{column}")
                 self.amounts[(row, column)] = label
                 grid.addWidget(label, row, column)
-        grid.setColumnStretch(4, 1)
+        grid.setColumnStretch(5, 1)
+        # Where the dollars come from (limit, quarter, file), or why they are withheld.
+        self.pricing = QLabel()
+        self.pricing.setObjectName("pricingView")
+        self.pricing.setWordWrap(True)
+        self.pricing.setAccessibleName("Pricing")
+        grid.addWidget(self.pricing, len(AMOUNT_ROWS) + 1, 0, 1, 6)
         self.amounts_box = amounts
 
         lines_box = QGroupBox("Claim lines")
@@ -98,20 +106,35 @@ class ResultsPanel(QWidget):
         note_layout.addWidget(self.snippet)
         layout.addWidget(note_box, 1)
 
-    def show_result(self, result: BillingResult, snippet: str) -> None:
+    def show_result(
+        self, result: BillingResult, snippet: str, allowed: Allowed | None = None
+    ) -> None:
         from doseunits.outputs.result_text import discarded_units_text, line_rows
 
         unit = result.drug.measure.symbol
         if self.headings[1].text() != unit:
             self.headings[1].setText(unit)
+        dollars = ("", "", "")
+        if allowed is not None:
+            dollars = (allowed.text(allowed.administered), allowed.text(allowed.discarded), "")
+            self.pricing.setText(
+                f"Priced at the {allowed.reason}" if allowed.priced
+                else f"Dollars withheld: {allowed.reason}."
+            )  # fmt: skip
         values = {
-            1: (fmt(result.administered_mg), ml(result.administered_ml), str(result.admin_units)),
+            1: (
+                fmt(result.administered_mg),
+                ml(result.administered_ml),
+                str(result.admin_units),
+                dollars[0],
+            ),
             2: (
                 fmt(result.discarded_mg),
                 ml(result.discarded_ml),
                 discarded_units_text(result),
+                dollars[1],
             ),
-            3: (fmt(result.labeled_mg), "", result.plan.describe()),
+            3: (fmt(result.labeled_mg), "", result.plan.describe(), dollars[2]),
         }
         for row, texts in values.items():
             for column, text in enumerate(texts, start=1):
@@ -129,6 +152,7 @@ class ResultsPanel(QWidget):
     def clear_result(self) -> None:
         for label in self.amounts.values():
             label.setText("-")
+        self.pricing.clear()
         self._fill_lines([])
         self.warnings.clear()
         self.steps.clear()
