@@ -81,6 +81,20 @@ class Site:
             user_settings_file=user_settings_file(),
         )
 
+    @classmethod
+    def load_shipped(cls) -> Site:
+        """The shipped catalog, payers and template only, and no site settings: what the
+        window opens with when a site file can't be used (it says so)."""
+        return cls(
+            config_dir=config_dir(),
+            data_dir=data_dir(),
+            catalog=load_default_catalog(),
+            payers=load_payers(shipped_payer_files()),
+            template=load_template(resource("templates", "note.txt")),
+            settings=SiteSettings(site_settings_file(), {}),
+            user_settings_file=user_settings_file(),
+        )
+
 
 def shipped_catalog_files() -> list[Path]:
     return sorted(resource("catalog").glob("*.toml"))

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
+from doseunits import files
 from doseunits.engine.billing import BillingResult
 from doseunits.errors import DoseUnitsError
 from doseunits.history.records import (
@@ -94,7 +95,7 @@ class HistoryStore:
         self.store_patient_identifier = store_patient_identifier
         self.notice = ""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            files.private_folder(self.path.parent)
         except OSError as error:
             raise HistoryError(
                 f"The history folder {self.path.parent} can't be created ({_why(error)})."
@@ -106,6 +107,7 @@ class HistoryStore:
 
     # Opening, and starting afresh when the file is damaged --------------------------
     def _open(self) -> sqlite3.Connection:
+        _prepare_private(self.path)
         try:
             db, self._found_version = _connect(self.path)
             return db
@@ -115,6 +117,7 @@ class HistoryStore:
                     f"The order history {self.path} can't be opened ({error})."
                 ) from None
             self._move_aside(str(error))
+        _prepare_private(self.path)
         try:
             db, self._found_version = _connect(self.path)
             return db
@@ -183,6 +186,7 @@ class HistoryStore:
             raise HistoryError(f"The order history can't be used ({error}).") from None
         self._db.close()
         self._move_aside(str(error))
+        _prepare_private(self.path)
         self._db, _ = _connect(self.path)
 
     # Writing ------------------------------------------------------------------------
@@ -334,6 +338,20 @@ class HistoryStore:
         self._db.close()
 
 
+def _prepare_private(path: Path) -> None:
+    """The history file and its -wal and -shm: never opened through a link (SQLite would
+    follow one, and create a dangling one's target), and owner-only (0600). The file is
+    made 0600 before SQLite opens it: SQLite gives the -wal and -shm the file's mode."""
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            files.refuse_link(Path(f"{path}{suffix}"), f"{path.name}{suffix}")
+        files.create_private(path)
+        for suffix in ("-wal", "-shm"):  # left 0644 by an older DoseUnits
+            files.make_private(Path(f"{path}{suffix}"))
+    except OSError as error:
+        raise HistoryError(f"The order history {path} can't be opened ({_why(error)}).") from None
+
+
 def _connect(path: Path) -> tuple[sqlite3.Connection, int]:
     """Open, check and set up the file; raises sqlite3.DatabaseError if it is damaged.
     Returns the connection and the schema version the file had (0 for a new one)."""
@@ -440,4 +458,4 @@ def _timestamp(moment: dt.datetime | None) -> str:
 
 
 def _why(error: OSError) -> str:
-    return (error.strerror or str(error)).lower()
+    return files.why(error)
