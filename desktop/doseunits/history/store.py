@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -312,26 +311,18 @@ class HistoryStore:
         date_to: dt.date | None = None,
         drug: str = "",
     ) -> int:
-        """Write the matching orders to a CSV file (atomically); returns how many."""
-        try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        except OSError as error:
-            raise HistoryError(f"The export {path} can't be written ({_why(error)}).") from None
+        """Write the matching orders to a CSV file (atomically, 0600, never through a
+        link: doseunits/files.py); returns how many."""
         written = 0
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            with files.AtomicFile(path) as stream:
                 writer = csv.writer(stream)
                 writer.writerow(EXPORT_COLUMNS)
                 for entry in self._select(date_from, date_to, drug, None):
                     writer.writerow(_export_row(entry))
                     written += 1
-            os.replace(temporary, path)
         except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
             raise HistoryError(f"The export {path} can't be written ({_why(error)}).") from None
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         return written
 
     def close(self) -> None:
