@@ -10,7 +10,6 @@ aside and a fresh one started: the history never stops the app from opening.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import logging
@@ -22,6 +21,7 @@ from pathlib import Path
 from string import Template
 
 from doseunits import files
+from doseunits.csvwrite import CsvWriter
 from doseunits.engine.billing import BillingResult
 from doseunits.errors import DoseUnitsError
 from doseunits.history.records import (
@@ -316,7 +316,7 @@ class HistoryStore:
         written = 0
         try:
             with files.AtomicFile(path) as stream:
-                writer = csv.writer(stream)
+                writer = CsvWriter(stream)  # RFC 4180, formula cells neutralised
                 writer.writerow(EXPORT_COLUMNS)
                 for entry in self._select(date_from, date_to, drug, None):
                     writer.writerow(_export_row(entry))
