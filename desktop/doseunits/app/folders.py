@@ -20,6 +20,12 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME, False))
 
 
+def config_dir_is_shared() -> bool:
+    """DOSEUNITS_CONFIG_DIR names it: IT's folder, whose permissions DoseUnits leaves as
+    they are (its own is made 0700, doseunits/files.py)."""
+    return bool(os.environ.get("DOSEUNITS_CONFIG_DIR"))
+
+
 def data_dir() -> Path:
     override = os.environ.get("DOSEUNITS_DATA_DIR")
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))

@@ -101,6 +101,20 @@ class Site:
             user_settings_file=user_settings_file(),
         )
 
+    @classmethod
+    def load_shipped(cls) -> Site:
+        """The shipped catalog, payers and template only, and no site settings: what the
+        window opens with when a site file can't be used (it says so)."""
+        return cls(
+            config_dir=config_dir(),
+            data_dir=data_dir(),
+            catalog=load_default_catalog(),
+            payers=load_payers(shipped_payer_files()),
+            template=load_template(resource("templates", "note.txt")),
+            settings=SiteSettings(site_settings_file(), {}),
+            user_settings_file=user_settings_file(),
+        )
+
 
 def site_entity_340b(settings: SiteSettings) -> str:
     """The site's 340B entity type: from the site's file only, never a user's (it is what

@@ -29,6 +29,7 @@ from doseunits.audit.row_fields import (
     unit_count,
 )
 from doseunits.catalog.model import Catalog, Drug
+from doseunits.csvwrite import CsvWriter
 from doseunits.engine import rules
 from doseunits.engine.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
 from doseunits.engine.vialspec import parse_vial
@@ -498,7 +499,7 @@ def open_report(
         raise AuditError(
             f"{name} lacks the column{plural} {listed}; the header needs {_columns()}."
         )
-    writer = csv.writer(target, lineterminator="\n")
+    writer = CsvWriter(target)  # RFC 4180, formula cells neutralised (doseunits/csvwrite.py)
     writer.writerow([*stripped, *ADDED_COLUMNS])
     return reader, writer
 

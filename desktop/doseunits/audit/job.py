@@ -6,13 +6,13 @@ was audited, so a cancelled or failed run never leaves half a report.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from doseunits import files
 from doseunits.audit.auditor import (
     ADDED_COLUMNS,
     AuditCounts,
@@ -56,19 +56,19 @@ class AuditJob:
             )
         self.counts = AuditCounts()
         self._auditor = auditor
-        try:
-            self._in = source.open(encoding="utf-8-sig", newline="")
+        try:  # a regular file only: a pipe or /dev/zero would never end
+            self._in = io.TextIOWrapper(
+                files.open_regular(source), encoding="utf-8-sig", newline=""
+            )
         except OSError as error:
             raise AuditError(f"The input {source} can't be read ({_why(error)}).") from None
-        try:
-            handle, temporary = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".part", dir=target.parent
-            )
+        try:  # exclusive, 0600, never through a link; a killed run's .part removed first
+            self._report = files.AtomicFile(target)
         except OSError as error:
             self._in.close()
             raise AuditError(f"The report {target} can't be written ({_why(error)}).") from None
-        self._temporary = Path(temporary)
-        self._out = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self._temporary = self._report.path
+        self._out = self._report.stream
         try:
             self._reader, self._writer = open_report(self._in, self._out, str(source))
         except BaseException:
@@ -89,6 +89,7 @@ class AuditJob:
                 self._reader, self._writer, self._auditor, progress, should_stop, self.counts
             )
         except OSError as error:
+            self.discard()  # a full disk: the half report goes now, not at exit
             raise AuditError(
                 f"The report {self.target} can't be written ({_why(error)})."
             ) from None
@@ -104,12 +105,8 @@ class AuditJob:
     def _commit(self) -> None:
         self._in.close()
         try:
-            self._out.flush()
-            os.fsync(self._out.fileno())
-            self._out.close()
-            os.replace(self._temporary, self.target)
+            self._report.commit()
         except OSError as error:
-            self.discard()
             raise AuditError(
                 f"The report {self.target} can't be written ({_why(error)})."
             ) from None
@@ -117,8 +114,7 @@ class AuditJob:
     def discard(self) -> None:
         """Stop here: close the files and remove the unfinished report."""
         self._in.close()
-        self._out.close()
-        self._temporary.unlink(missing_ok=True)
+        self._report.discard()
 
     def __enter__(self) -> AuditJob:
         return self
@@ -190,4 +186,4 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _why(error: OSError) -> str:
-    return (error.strerror or str(error)).lower()
+    return files.why(error)

@@ -10,18 +10,18 @@ aside and a fresh one started: the history never stops the app from opening.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import logging
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from string import Template
 
+from doseunits import files
+from doseunits.csvwrite import CsvWriter
 from doseunits.engine.billing import BillingResult
 from doseunits.errors import DoseUnitsError
 from doseunits.history.records import (
@@ -94,7 +94,7 @@ class HistoryStore:
         self.store_patient_identifier = store_patient_identifier
         self.notice = ""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            files.private_folder(self.path.parent)
         except OSError as error:
             raise HistoryError(
                 f"The history folder {self.path.parent} can't be created ({_why(error)})."
@@ -106,6 +106,7 @@ class HistoryStore:
 
     # Opening, and starting afresh when the file is damaged --------------------------
     def _open(self) -> sqlite3.Connection:
+        _prepare_private(self.path)
         try:
             db, self._found_version = _connect(self.path)
             return db
@@ -115,6 +116,7 @@ class HistoryStore:
                     f"The order history {self.path} can't be opened ({error})."
                 ) from None
             self._move_aside(str(error))
+        _prepare_private(self.path)
         try:
             db, self._found_version = _connect(self.path)
             return db
@@ -183,6 +185,7 @@ class HistoryStore:
             raise HistoryError(f"The order history can't be used ({error}).") from None
         self._db.close()
         self._move_aside(str(error))
+        _prepare_private(self.path)
         self._db, _ = _connect(self.path)
 
     # Writing ------------------------------------------------------------------------
@@ -308,30 +311,36 @@ class HistoryStore:
         date_to: dt.date | None = None,
         drug: str = "",
     ) -> int:
-        """Write the matching orders to a CSV file (atomically); returns how many."""
-        try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        except OSError as error:
-            raise HistoryError(f"The export {path} can't be written ({_why(error)}).") from None
+        """Write the matching orders to a CSV file (atomically, 0600, never through a
+        link: doseunits/files.py); returns how many."""
         written = 0
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                writer = csv.writer(stream)
+            with files.AtomicFile(path) as stream:
+                writer = CsvWriter(stream)  # RFC 4180, formula cells neutralised
                 writer.writerow(EXPORT_COLUMNS)
                 for entry in self._select(date_from, date_to, drug, None):
                     writer.writerow(_export_row(entry))
                     written += 1
-            os.replace(temporary, path)
         except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
             raise HistoryError(f"The export {path} can't be written ({_why(error)}).") from None
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         return written
 
     def close(self) -> None:
         self._db.close()
+
+
+def _prepare_private(path: Path) -> None:
+    """The history file and its -wal and -shm: never opened through a link (SQLite would
+    follow one, and create a dangling one's target), and owner-only (0600). The file is
+    made 0600 before SQLite opens it: SQLite gives the -wal and -shm the file's mode."""
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            files.refuse_link(Path(f"{path}{suffix}"), f"{path.name}{suffix}")
+        files.create_private(path)
+        for suffix in ("-wal", "-shm"):  # left 0644 by an older DoseUnits
+            files.make_private(Path(f"{path}{suffix}"))
+    except OSError as error:
+        raise HistoryError(f"The order history {path} can't be opened ({_why(error)}).") from None
 
 
 def _connect(path: Path) -> tuple[sqlite3.Connection, int]:
@@ -440,4 +449,4 @@ def _timestamp(moment: dt.datetime | None) -> str:
 
 
 def _why(error: OSError) -> str:
-    return (error.strerror or str(error)).lower()
+    return files.why(error)

@@ -96,10 +96,18 @@ class NoteActions(QObject):
         from doseunits.gui.actions import export
 
         path = self.ask_pdf_path() if self.note() else None
-        if path is not None:
-            export.print_note(export.pdf_printer(path), self.note(), self.title())
-            self._status(f"Note saved as PDF to {path}.")
-            self.noteSent.emit()
+        if path is None:
+            return
+        try:
+            export.save_pdf(path, self.note(), self.title())
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.message.show_message(
+                ERROR, f"The PDF was not saved to {path} ({reason}); the note is still on screen."
+            )
+            return
+        self._status(f"Note saved as PDF to {path}.")
+        self.noteSent.emit()
 
     def _ask_save_path(self) -> Path | None:
         from PySide6.QtWidgets import QFileDialog

@@ -43,6 +43,9 @@ class OrderHistory(QObject):
         )
         self.keep_action.toggled.connect(self._toggled)
         self._store: HistoryStore | None = None
+        #: Why the history can't be kept this session (the data folder can't be made),
+        #: said once at start (gui/app.py); then no order is recorded.
+        self.unavailable = ""
 
     @property
     def enabled(self) -> bool:
@@ -72,6 +75,9 @@ class OrderHistory(QObject):
         """The history, opened on first use; None (and a message) when it can't be used."""
         if self._store is not None:
             return self._store
+        if self.unavailable:
+            self.window.statusBar().showMessage(self.unavailable, 10000)
+            return None
         from doseunits.app.folders import data_dir
         from doseunits.history.store import FILE_NAME, HistoryStore
 
@@ -106,8 +112,8 @@ class OrderHistory(QObject):
     def order_finished(self) -> None:
         """The note was copied, saved or printed: record the order if history is on."""
         window = self.window
-        if not self.enabled or window.result is None:
-            return
+        if not self.enabled or window.result is None or self.unavailable:
+            return  # unavailable: said once at start, not at every note
         store = self.store()
         if store is None:
             return
