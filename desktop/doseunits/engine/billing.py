@@ -32,11 +32,13 @@ ZERO = Decimal(0)
 
 
 class NdcQuantity(NamedTuple):
-    """One NDC on a claim line with its quantity (mL of that product on this line)."""
+    """One NDC on a claim line with its quantity (mL of that product on this line, or UN
+    for a powder) and the amount of the drug that is (what a per-NDC split shares by)."""
 
     ndc: Ndc
     quantity: Decimal
     unit: str = "ML"
+    amount: Decimal | None = None
 
     @property
     def quantity_text(self) -> str:
@@ -468,11 +470,11 @@ def _claim_lines(
 
 
 def _per_ndc(line: ClaimLine, kp_kq: bool = False) -> list[ClaimLine]:
-    """A line for each NDC, the units shared in proportion to its quantity (largest
-    remainder), so the lines add up to exactly the units of the whole line; an NDC whose
-    share is under one unit still gets a line of one, taken from the line furthest over
-    its share. ``kp_kq``: KP on the first of them, KQ on the others (West Virginia
-    Medicaid, docs/billing-rules.md §4).
+    """A line for each NDC, the units shared in proportion to its amount of the drug (for
+    solutions of one concentration, its mL; largest remainder), so the lines add up to
+    exactly the units of the whole line; an NDC whose share is under one unit still gets
+    a line of one, taken from the line furthest over its share. ``kp_kq``: KP on the
+    first of them, KQ on the others (West Virginia Medicaid, docs/billing-rules.md §4).
     """
     if len(line.ndcs) < 2:
         return [line]
@@ -482,7 +484,8 @@ def _per_ndc(line: ClaimLine, kp_kq: bool = False) -> list[ClaimLine]:
             return split
         return [s._replace(modifiers=(*s.modifiers, "KP" if i == 0 else "KQ"))
                 for i, s in enumerate(split)]  # fmt: skip
-    shares = apportion(line.units, [q.quantity for q in line.ndcs], at_least=1)
+    weights = [q.amount if q.amount is not None else q.quantity for q in line.ndcs]
+    shares = apportion(line.units, weights, at_least=1)
     split = [line._replace(units=n, ndcs=(q,)) for n, q in zip(shares, line.ndcs, strict=True)]
     kept = [s for s in split if s.units]
     for orphan in (s for s in split if not s.units):  # fewer units than NDCs: list it too
@@ -520,16 +523,16 @@ def _ndc_quantities(
     """Each NDC's quantity for these amounts: mL of a solution; a powder in the payer's
     unit, UN being the amount's share of the vials (725 mg of 180 mg vials: 4.028 UN),
     so that a line's UN and its JW line's add up to the vials opened (§4)."""
-    totals: dict[Ndc, tuple[Decimal, str]] = {}
+    totals: dict[Ndc, tuple[Decimal, str, Decimal]] = {}
     for presentation, amount in pairs:
         if amount > 0:
             if presentation.powder and powder_unit == "UN":
                 quantity, unit = amount / presentation.strength_mg, "UN"
             else:
                 quantity, unit = presentation.ml_for(amount), "ML"
-            before = totals.get(presentation.ndc, (ZERO, unit))[0]
-            totals[presentation.ndc] = (before + quantity, unit)
-    return tuple(NdcQuantity(ndc, q, unit) for ndc, (q, unit) in totals.items())
+            before, _, drug = totals.get(presentation.ndc, (ZERO, unit, ZERO))
+            totals[presentation.ndc] = (before + quantity, unit, drug + amount)
+    return tuple(NdcQuantity(ndc, q, unit, a) for ndc, (q, unit, a) in totals.items())
 
 
 def _expiry_warnings(order: DoseOrder, plan: VialPlan) -> list[Warning]:
