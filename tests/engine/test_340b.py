@@ -17,10 +17,10 @@ from doseunits.app.site import Site, load_default_payers
 from doseunits.audit.auditor import REQUIRED_COLUMNS, Auditor, audit_rows, open_report
 from doseunits.catalog.model import Catalog
 from doseunits.cli.main import main
-from doseunits.engine import rules
 from doseunits.engine.billing import BillingResult, compute
 from doseunits.engine.draft import OrderDraft, build_order
 from doseunits.engine.order import DoseOrder
+from doseunits.payers.model import ENTITIES_340B, EVERY_ENTITY_340B, JG_TB_CREATED
 
 PAYERS = load_default_payers()
 DAY = dt.timedelta(days=1)
@@ -44,23 +44,19 @@ def order(
 
 def test_every_entity_type_is_listed_once_with_its_modifier_and_date() -> None:
     listed = (*JG_SINCE_2018, *TB_SINCE_2018, *JG_SINCE_2024, *TB_SINCE_2024)
-    assert sorted(listed) == sorted(rules.ENTITIES_340B)
+    assert sorted(listed) == sorted(ENTITIES_340B)
     for entity in listed:
-        known = rules.ENTITIES_340B[entity]
+        known = ENTITIES_340B[entity]
         assert known.modifier == ("JG" if entity in (*JG_SINCE_2018, *JG_SINCE_2024) else "TB")
-        want = (
-            rules.JG_TB_CREATED
-            if entity in (*JG_SINCE_2018, *TB_SINCE_2018)
-            else (rules.EVERY_ENTITY_340B)
-        )
+        want = JG_TB_CREATED if entity in (*JG_SINCE_2018, *TB_SINCE_2018) else (EVERY_ENTITY_340B)
         assert known.since == want
 
 
-@pytest.mark.parametrize("entity", sorted(rules.ENTITIES_340B))
+@pytest.mark.parametrize("entity", sorted(ENTITIES_340B))
 def test_date_boundaries(catalog: Catalog, entity: str) -> None:
     """The day before an entity must mark 340B drugs: no modifier and a warning saying
     from when; on that day and after (2024, 2025, 2026): its modifier on both lines."""
-    known = rules.ENTITIES_340B[entity]
+    known = ENTITIES_340B[entity]
     before = compute(order(catalog, known.since - DAY, entity))
     assert modifiers(before) == [(), ("JW",)]
     (told,) = [w.text for w in before.warnings if w.field == "payer"]

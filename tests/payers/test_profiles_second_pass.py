@@ -128,6 +128,18 @@ def test_ameriHealths_trastuzumab_example_a_whole_powder_vial_is_1_un() -> None:
     assert lines(result) == [(("JZ",), 44, ["N499999000101 UN1"])]
 
 
+def test_medicaid_shares_units_by_the_drug_not_by_the_vial_count() -> None:
+    """Two powders, 420 mg and 150 mg (one vial each, 1 UN each): 570 mg is 57 units,
+    shared 42 and 15 as the drug is, not 29 and 28 as the UN would be."""
+    drug = fixture_drug("10", ["420", "150"])
+    powders = tuple(dataclasses.replace(p, powder=True) for p in drug.presentations)
+    drug = dataclasses.replace(drug, presentations=powders)
+    result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(570), payer=PAYERS.find("medicaid")))
+    assert lines(result) == [
+        (("JZ",), 42, ["N499999000101 UN1"]), (("JZ",), 15, ["N499999000201 UN1"]),
+    ]  # fmt: skip
+
+
 def test_medicaid_powder_warning_names_the_unsourced_split(catalog: Catalog) -> None:
     trodelvy = catalog.find("sacituzumab-govitecan")
     result = compute(

@@ -31,8 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from doseunits.engine.rules import ENTITIES_340B
-from doseunits.payers.model import DEFAULT_PAYER
+from doseunits.payers.model import DEFAULT_PAYER, ENTITIES_340B
 from doseunits.tomlfile import read_toml
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,15 @@ from doseunits.engine import rules
 from doseunits.engine.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
 from doseunits.engine.vialspec import parse_vial
 from doseunits.errors import DoseUnitsError
-from doseunits.payers.model import BY_ENTITY, DEFAULT_PAYER, MEDICARE_RULES, Payer, PayerList
+from doseunits.payers.model import (
+    BY_ENTITY,
+    DEFAULT_PAYER,
+    ENTITIES_340B,
+    JG_TB_CREATED,
+    MEDICARE_RULES,
+    Payer,
+    PayerList,
+)
 from doseunits.quantities import MG
 
 if TYPE_CHECKING:
@@ -368,13 +376,13 @@ class Auditor:
                 f"{payer.modifier_340b}"
                 for word in wrong
             ]
-        if date < rules.JG_TB_CREATED:
+        if date < JG_TB_CREATED:
             return [
                 f"340B modifier {word} billed for a date of service before "
-                f"{rules.JG_TB_CREATED.isoformat()}, when JG and TB did not exist yet"
+                f"{JG_TB_CREATED.isoformat()}, when JG and TB did not exist yet"
                 for word in billed
             ]
-        entity = rules.ENTITIES_340B.get(self.entity_340b)
+        entity = ENTITIES_340B.get(self.entity_340b)
         if entity is None:  # the site's type is not set: JG and TB both pass
             return [f"340B modifier {w} billed; Medicare's are JG and TB" for w in billed
                     if w not in ("JG", "TB")]  # fmt: skip

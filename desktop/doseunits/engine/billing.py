@@ -32,11 +32,13 @@ ZERO = Decimal(0)
 
 
 class NdcQuantity(NamedTuple):
-    """One NDC on a claim line with its quantity (mL of that product on this line)."""
+    """One NDC on a claim line with its quantity (mL of that product on this line, or UN
+    for a powder) and the amount of the drug that is (what a per-NDC split shares by)."""
 
     ndc: Ndc
     quantity: Decimal
     unit: str = "ML"
+    amount: Decimal | None = None
 
     @property
     def quantity_text(self) -> str:
@@ -503,11 +505,11 @@ def _claim_lines(
 
 
 def _per_ndc(line: ClaimLine, kp_kq: bool = False) -> list[ClaimLine]:
-    """A line for each NDC, the units shared in proportion to its quantity (largest
-    remainder), so the lines add up to exactly the units of the whole line; an NDC whose
-    share is under one unit still gets a line of one, taken from the line furthest over
-    its share. ``kp_kq``: KP on the first of them, KQ on the others (West Virginia
-    Medicaid, docs/billing-rules.md §4).
+    """A line for each NDC, the units shared in proportion to its amount of the drug (for
+    solutions of one concentration, its mL; largest remainder), so the lines add up to
+    exactly the units of the whole line; an NDC whose share is under one unit still gets
+    a line of one, taken from the line furthest over its share. ``kp_kq``: KP on the
+    first of them, KQ on the others (West Virginia Medicaid, docs/billing-rules.md §4).
     """
     if len(line.ndcs) < 2:
         return [line]
@@ -517,7 +519,8 @@ def _per_ndc(line: ClaimLine, kp_kq: bool = False) -> list[ClaimLine]:
             return split
         return [s._replace(modifiers=(*s.modifiers, "KP" if i == 0 else "KQ"))
                 for i, s in enumerate(split)]  # fmt: skip
-    shares = apportion(line.units, [q.quantity for q in line.ndcs], at_least=1)
+    weights = [q.amount if q.amount is not None else q.quantity for q in line.ndcs]
+    shares = apportion(line.units, weights, at_least=1)
     split = [line._replace(units=n, ndcs=(q,)) for n, q in zip(shares, line.ndcs, strict=True)]
     kept = [s for s in split if s.units]
     for orphan in (s for s in split if not s.units):  # fewer units than NDCs: list it too
@@ -551,30 +554,35 @@ def apportion(total: int, weights: list[Decimal], at_least: int = 0) -> list[int
 
 def _quantity(
     presentation: Presentation, amount: Decimal, powder_unit: str, opened: int = 0
-) -> tuple[Ndc, Decimal, str] | None:
+) -> tuple[Ndc, Decimal, str, Decimal] | None:
     """One NDC's quantity for an amount: mL of a solution; a powder in the payer's unit,
     UN being the amount's share of the vials (725 mg of 180 mg vials: 4.028 UN), so that a
     line's UN and its JW line's add up to the vials opened (§4). Without a confirmed
-    volume, the ``opened`` vials in UN (counted, not made up), or nothing."""
+    volume, the ``opened`` vials in UN (counted, not made up), or nothing. The amount of
+    drug goes with it: a per-NDC split shares units by it."""
     if presentation.powder and powder_unit == "UN":
-        return presentation.ndc, amount / presentation.strength_mg, "UN"
+        return presentation.ndc, amount / presentation.strength_mg, "UN", amount
     ml = presentation.ml_for(amount)
     if ml is not None:
-        return presentation.ndc, ml, "ML"
+        return presentation.ndc, ml, "ML", amount
     if opened:
-        return presentation.ndc, Decimal(opened) if amount else ZERO, "UN"
+        return presentation.ndc, Decimal(opened) if amount else ZERO, "UN", amount
     return None
 
 
 def _ndc_quantities(
-    quantities: Iterable[tuple[Ndc, Decimal, str] | None],
+    quantities: Iterable[tuple[Ndc, Decimal, str, Decimal] | None],
 ) -> tuple[NdcQuantity, ...]:
-    totals: dict[tuple[Ndc, str], Decimal] = {}
+    totals: dict[tuple[Ndc, str], tuple[Decimal, Decimal]] = {}
     for item in quantities:
         if item is not None and item[1] > 0:
-            ndc, quantity, unit = item
-            totals[ndc, unit] = totals.get((ndc, unit), ZERO) + quantity
-    return tuple(NdcQuantity(ndc, quantity, unit) for (ndc, unit), quantity in totals.items())
+            ndc, quantity, unit, amount = item
+            before, drug = totals.get((ndc, unit), (ZERO, ZERO))
+            totals[ndc, unit] = (before + quantity, drug + amount)
+    return tuple(
+        NdcQuantity(ndc, quantity, unit, amount)
+        for (ndc, unit), (quantity, amount) in totals.items()
+    )
 
 
 def _unconfirmed_warning(presentations: list[Presentation]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import NamedTuple
+
+from doseunits.payers.model import ENTITIES_340B, ENTITY_340B_SETTING, JG_TB_CREATED
 
 #: JZ modifier effective date (CMS JW/JZ FAQ); no JZ before it.
 JZ_EFFECTIVE = dt.date(2023, 1, 1)
@@ -30,45 +31,8 @@ def jz_applies(date_of_service: dt.date, jw_units: int, single_dose_opened: bool
     return single_dose_opened and jw_units == 0 and date_of_service >= JZ_EFFECTIVE
 
 
-# docs/billing-rules.md §3.9: the Medicare Part B 340B modifier, by the covered entity's
-# type and the date of service. JG and TB were created by the CY 2018 OPPS final rule
-# (CMS-1678-FC) for hospitals paid under the OPPS; CMS's Part B inflation rebate guidance
-# (December 2022, revised March 2023) made every 340B covered entity mark 340B-acquired
-# drugs on Part B claims no later than 2024-01-01.
-JG_TB_CREATED = dt.date(2018, 1, 1)
-EVERY_ENTITY_340B = dt.date(2024, 1, 1)
-
-
-class Entity340B(NamedTuple):
-    label: str  # as a sentence names it: "a critical access hospital"
-    modifier: str  # JG or TB
-    since: dt.date  # the first date of service it must mark 340B drugs
-
-
-#: The site's 340B covered entity type (site setting billing/entity_340b) -> its modifier.
-ENTITIES_340B: dict[str, Entity340B] = {
-    "dsh": Entity340B("a disproportionate share hospital", "JG", JG_TB_CREATED),
-    "rural-referral-center": Entity340B("a rural referral centre", "JG", JG_TB_CREATED),
-    "non-rural-sch": Entity340B("a sole community hospital that is not rural", "JG", JG_TB_CREATED),
-    "grantee": Entity340B(
-        "a grantee or other non-hospital covered entity (Ryan White, hemophilia centre)",
-        "JG", EVERY_ENTITY_340B,
-    ),
-    "rural-sch": Entity340B("a rural sole community hospital", "TB", JG_TB_CREATED),
-    "childrens": Entity340B("a children's hospital", "TB", JG_TB_CREATED),
-    "cancer-hospital": Entity340B("a PPS-exempt cancer hospital", "TB", JG_TB_CREATED),
-    "critical-access": Entity340B("a critical access hospital", "TB", EVERY_ENTITY_340B),
-    "maryland": Entity340B(
-        "a Maryland All-Payer or Total Cost of Care Model hospital", "TB", EVERY_ENTITY_340B
-    ),
-    "non-excepted-pbd": Entity340B(
-        "a non-excepted off-campus provider-based department", "TB", EVERY_ENTITY_340B
-    ),
-}  # fmt: skip
-#: Where a site sets it, for the messages that ask it to.
-ENTITY_340B_SETTING = "[billing] entity_340b in site-settings.toml"
-
-
+# docs/billing-rules.md §3.9: the table of entity types and dates is in payers/model.py
+# (the settings' schema lists its keys at start, before the engine is loaded).
 def medicare_340b_modifier(entity: str, date_of_service: dt.date) -> tuple[str, str]:
     """(modifier, why) for a 340B-acquired drug on a Medicare Part B line: JG or TB by the
     entity's type from the date it must mark them, or "" with the reason there is none.

@@ -9,6 +9,7 @@ its config folder.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -24,6 +25,50 @@ JZ_POLICIES: tuple[JzPolicy, ...] = ("required", "optional", "not-used")
 #: ``modifier_340b`` of a profile that follows Medicare's rule (docs/billing-rules.md §3.9):
 #: JG or TB by the site's 340B entity type and the date of service.
 BY_ENTITY = "by-entity"
+# docs/billing-rules.md §3.9: the Medicare Part B 340B modifier, by the covered entity's
+# type and the date of service. JG and TB were created by the CY 2018 OPPS final rule
+# (CMS-1678-FC) for hospitals paid under the OPPS; CMS's Part B inflation rebate guidance
+# (December 2022, revised March 2023) made every 340B covered entity mark 340B-acquired
+# drugs on Part B claims no later than 2024-01-01.
+JG_TB_CREATED = dt.date(2018, 1, 1)
+EVERY_ENTITY_340B = dt.date(2024, 1, 1)
+
+
+class Entity340B:
+    """A 340B covered entity type. A plain class, not a NamedTuple: the settings' schema
+    builds the table at start, and a NamedTuple class costs ~1 M instructions there."""
+
+    __slots__ = ("label", "modifier", "since")
+
+    def __init__(self, label: str, modifier: str, since: dt.date) -> None:
+        self.label = label  # as a sentence names it: "a critical access hospital"
+        self.modifier = modifier  # JG or TB
+        self.since = since  # the first date of service it must mark 340B drugs
+
+
+#: The site's 340B covered entity type (site setting billing/entity_340b) -> its modifier.
+ENTITIES_340B: dict[str, Entity340B] = {
+    "dsh": Entity340B("a disproportionate share hospital", "JG", JG_TB_CREATED),
+    "rural-referral-center": Entity340B("a rural referral centre", "JG", JG_TB_CREATED),
+    "non-rural-sch": Entity340B("a sole community hospital that is not rural", "JG", JG_TB_CREATED),
+    "grantee": Entity340B(
+        "a grantee or other non-hospital covered entity (Ryan White, hemophilia centre)",
+        "JG", EVERY_ENTITY_340B,
+    ),
+    "rural-sch": Entity340B("a rural sole community hospital", "TB", JG_TB_CREATED),
+    "childrens": Entity340B("a children's hospital", "TB", JG_TB_CREATED),
+    "cancer-hospital": Entity340B("a PPS-exempt cancer hospital", "TB", JG_TB_CREATED),
+    "critical-access": Entity340B("a critical access hospital", "TB", EVERY_ENTITY_340B),
+    "maryland": Entity340B(
+        "a Maryland All-Payer or Total Cost of Care Model hospital", "TB", EVERY_ENTITY_340B
+    ),
+    "non-excepted-pbd": Entity340B(
+        "a non-excepted off-campus provider-based department", "TB", EVERY_ENTITY_340B
+    ),
+}  # fmt: skip
+#: Where a site sets it, for the messages that ask it to.
+ENTITY_340B_SETTING = "[billing] entity_340b in site-settings.toml"
+
 #: NDC quantity units a profile may want for a lyophilized powder (docs/billing-rules.md §4).
 PowderUnit = Literal["UN", "ML"]
 
