@@ -24,6 +24,7 @@ def _use_private_folders(base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOSEUNITS_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("DOSEUNITS_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
+    monkeypatch.setenv("DOSEUNITS_SITE_DIR", str(base / "system-site"))
 
 
 @pytest.fixture(scope="session", autouse=True)

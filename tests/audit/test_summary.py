@@ -21,7 +21,7 @@ CLAIMS = [
     "2025-11-02,nivolumab,240,240x1,240,JZ XX,0",  # mismatch: XX unknown
     "2025-12-10,bevacizumab,150,100x2,15,,5",  # ok: 15 + JW 5, a 25% JW share
     "2026-01-05,atezolizumab,840,840x1,84,JZ,0",  # ok, 2026 Q1: no payment limit file
-    "2025-11-15,pembrolizumab,200,100x2,20,,0",  # error, no drug: not in the summary
+    "2025-11-15,no-such-drug,200,100x2,20,,0",  # error, no drug: not in the summary
     "2025-11-16,atezolizumab,abc,1200x1,105,,15",  # error, counted with J9022 2025 Q4
 ]
 EXPECTED = [

@@ -27,7 +27,7 @@ CLAIMS = [
     "2025-10-05,nivolumab,480,240x2,480,JZ PO,0",  # ok
     "2025-10-06,nivolumab,200,240x1,200,,40",  # mismatch: beyond least waste
     "2025-12-10,bevacizumab,150,100x2,15,,5",  # ok, 25% JW share
-    "2025-11-15,pembrolizumab,200,100x2,20,,0",  # error
+    "2025-11-15,no-such-drug,200,100x2,20,,0",  # error
 ]
 
 
@@ -72,7 +72,7 @@ def test_the_table_opens_on_the_problems_and_filters_searches_and_sorts(
     claims.status.setCurrentText("ok")
     assert shown(dialog, "status") == ["ok"] * 4
     claims.status.setCurrentText("error")
-    assert shown(dialog, "drug") == ["pembrolizumab"]
+    assert shown(dialog, "drug") == ["no-such-drug"]
     claims.status.setCurrentText("all")
     claims.search.setText("2025-10")
     assert shown(dialog, "drug") == ["nivolumab", "nivolumab"]
@@ -119,7 +119,7 @@ def test_double_click_opens_the_claim_as_doseunits_would_bill_it(
 def test_a_row_that_cant_be_opened_says_so(dialog: AuditDialog) -> None:
     dialog.claims.status.setCurrentText("error")
     dialog.open_row(dialog.claims.model.row_at(0))
-    assert dialog.summary.text().startswith("This row can't be opened: No drug 'pembrolizumab'")
+    assert dialog.summary.text().startswith("This row can't be opened: No drug 'no-such-drug'")
 
 
 def test_the_summary_tab_and_its_chart(dialog: AuditDialog, tmp_path: Path) -> None:

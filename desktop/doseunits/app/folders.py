@@ -2,7 +2,11 @@
 the site's settings) and the user's settings file.
 
 They live in the user's config folder (platformdirs), or in the folder named by
-DOSEUNITS_CONFIG_DIR, which IT can point at a shared location and tests at tmp.
+DOSEUNITS_CONFIG_DIR, which IT can point at a shared location and tests at tmp. The
+catalog and payer files are also read from a system-wide site folder that IT manages
+(platformdirs' site config folder: /etc/xdg/DoseUnits on Linux, C:\\ProgramData\\DoseUnits
+on Windows; DOSEUNITS_SITE_DIR overrides it), before the user's: shipped < system site <
+user.
 """
 
 from __future__ import annotations
@@ -31,9 +35,41 @@ def data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
 
 
+def system_site_dir() -> Path:
+    """The system-wide site folder, read before the user's (IT writes it, users read it)."""
+    override = os.environ.get("DOSEUNITS_SITE_DIR")
+    return Path(override) if override else Path(platformdirs.site_config_dir(APP_NAME, False))
+
+
+def catalog_folders() -> list[Path]:
+    """The site catalog folders in the order they are read: the system site's, the user's."""
+    return [system_site_dir() / "catalog", config_dir() / "catalog"]
+
+
+def catalog_folder(system: bool = False) -> Path:
+    """Where ``catalog import`` and ``catalog confirm`` write (``--site``: the system's)."""
+    return (system_site_dir() if system else config_dir()) / "catalog"
+
+
+#: In a site catalog folder: the last ``catalog import`` (read lazily, like the shipped
+#: snapshot), the one before it (kept for one rollback, never read), and the labels checked.
+IMPORTED_SNAPSHOT = "cms-import.json"
+PREVIOUS_SNAPSHOT = "cms-import.json.previous"
+CONFIRMATIONS = "label-confirmations.csv"
+
+
 def site_catalog_files() -> list[Path]:
-    """``catalog/*.toml`` in the config folder, loaded after the shipped catalog."""
-    return sorted((config_dir() / "catalog").glob("*.toml"))
+    """``catalog/*.toml`` in the system site folder, then the user's, after the shipped."""
+    return [path for folder in catalog_folders() for path in sorted(folder.glob("*.toml"))]
+
+
+def site_snapshots() -> list[Path]:
+    """Each site catalog folder's imported snapshot, where there is one, in reading order."""
+    return [f / IMPORTED_SNAPSHOT for f in catalog_folders() if (f / IMPORTED_SNAPSHOT).is_file()]
+
+
+def confirmation_files() -> list[Path]:
+    return [folder / CONFIRMATIONS for folder in catalog_folders()]
 
 
 def site_template() -> Path | None:

@@ -13,21 +13,26 @@ from typing import TYPE_CHECKING, NoReturn
 
 from doseunits.app.folders import (
     config_dir,
+    confirmation_files,
     data_dir,
     site_catalog_files,
     site_settings_file,
+    site_snapshots,
     site_template,
+    system_site_dir,
     user_settings_file,
 )
 from doseunits.app.resources import resource
 from doseunits.app.settings import ENTITY_340B, SiteSettings, read_site_settings
-from doseunits.catalog.files import load_catalog
-from doseunits.catalog.model import Catalog
+from doseunits.catalog.files import load_catalog, merge_imported
+from doseunits.catalog.model import Catalog, Drug
 from doseunits.errors import TemplateError
 from doseunits.payers.files import load_payers
 from doseunits.payers.model import PayerList
 
 if TYPE_CHECKING:
+    from doseunits.catalog.confirm import Confirmation
+    from doseunits.catalog.ndc import Ndc
     from doseunits.catalog.pricing import PaymentLimits
 
 #: The site's payment limit files, in its config folder.
@@ -87,7 +92,7 @@ class Site:
         """``extra_catalogs`` after the site's catalog files; ``template`` instead of the
         site's or the shipped one. A file that can't be used raises DoseUnitsError with
         one sentence naming it: catalog, template, payers, settings, in that order."""
-        catalog = load_default_catalog([*site_catalog_files(), *extra_catalogs])
+        catalog = load_site_catalog(extra_catalogs)
         note_template = load_template(template)
         payers = load_default_payers()
         settings = read_site_settings(site_settings_file())
@@ -123,11 +128,50 @@ def site_entity_340b(settings: SiteSettings) -> str:
 
 
 def shipped_catalog_files() -> list[Path]:
+    """The hand-checked drugs (resources/catalog/*.toml)."""
     return sorted(resource("catalog").glob("*.toml"))
 
 
+def shipped_snapshots() -> list[Path]:
+    """The catalog built from CMS's files (resources/catalog/*.json, packaging/build_catalog.py)."""
+    return sorted(resource("catalog").glob("*.json"))
+
+
 def load_default_catalog(site_files: Sequence[Path] = ()) -> Catalog:
+    """The hand-checked drugs and ``site_files``, without the CMS-built part."""
     return load_catalog([*shipped_catalog_files(), *site_files])
+
+
+def load_site_catalog(extra: Sequence[Path] = ()) -> Catalog:
+    """Everything this site bills from: shipped < system site < user < ``extra``.
+
+    The hand-checked drugs and the sites' own catalog files are read now; the snapshots
+    built from CMS's files (the shipped one, each site's last import) are read when first
+    needed (``Catalog.load``: the first search, a code the hand-checked part lacks, or
+    just after the window's first frame). Hand-checked facts win over imported ones, and
+    the sites' label confirmations (system site's, then the user's) over both.
+    """
+    ready = load_catalog([*shipped_catalog_files(), *site_catalog_files(), *extra])
+    snapshots = [*shipped_snapshots(), *site_snapshots()]
+    confirming = [path for path in confirmation_files() if path.is_file()]
+    drugs = ready.drugs
+    confirmed: dict[Ndc, Confirmation] = {}
+    if confirming:  # the module (csv, a dataclass) loads only where a label was confirmed
+        from doseunits.catalog.confirm import apply_confirmations, latest, read_confirmations
+
+        confirmed = latest(c for path in confirming for c in read_confirmations(path))
+        drugs = apply_confirmations(drugs, confirmed)
+
+    def pending(ready_drugs: tuple[Drug, ...]) -> tuple[tuple[Drug, ...], tuple[str, ...]]:
+        imported = load_catalog(snapshots)
+        more = imported.drugs
+        if confirmed:
+            from doseunits.catalog.confirm import apply_confirmations
+
+            more = apply_confirmations(more, confirmed)
+        return merge_imported(ready_drugs, more), imported.sources
+
+    return Catalog(drugs, [*ready.files, *snapshots], pending if snapshots else None, ready.sources)
 
 
 def shipped_payer_files() -> list[Path]:
@@ -135,7 +179,9 @@ def shipped_payer_files() -> list[Path]:
 
 
 def site_payer_files() -> list[Path]:
-    return sorted((config_dir() / "payers").glob("*.toml"))
+    """The system site's payer files, then the user's (a later one overrides by id)."""
+    folders = (system_site_dir() / "payers", config_dir() / "payers")
+    return [path for folder in folders for path in sorted(folder.glob("*.toml"))]
 
 
 def load_default_payers(extra: Sequence[Path] = ()) -> PayerList:

@@ -8,9 +8,10 @@ by the one validator, ``DrugReader``. Every error names the file, the drug and t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-import json
+import gc
 import re
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,6 +44,10 @@ _PRESENTATION_KEYS = {
     "ndc", "strength", "strength_mg", "volume_ml", "container", "verified", "source", "note",
     "powder", "container_source", "items_per_package", "also_billed_under",
 }  # fmt: skip
+#: Texts already read and checked (a large catalog repeats a few hundred strengths):
+#: a hit gives the same Decimal the full reading would.
+_BILLING_UNITS: dict[str, tuple[Decimal, Unit]] = {}
+_STRENGTHS: dict[tuple[str, Unit], Decimal] = {}
 #: A JSON snapshot's ``format``; a file without it is not a catalog snapshot.
 SNAPSHOT_FORMAT = "doseunits-catalog"
 SNAPSHOT_VERSION = 1
@@ -52,7 +57,15 @@ def load_catalog(files: Iterable[Path]) -> Catalog:
     """Load files in order; a drug in a later file replaces an earlier one with the same id."""
     paths = tuple(files)
     sources: list[str] = []
-    drugs = merge_drugs([_load_file(path, sources) for path in paths])
+    # Reading makes millions of objects that all live on: the collector's passes over
+    # them doubled the time of a 100,000-drug snapshot; it is paused while reading.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        drugs = merge_drugs([_load_file(path, sources) for path in paths])
+    finally:
+        if collecting:
+            gc.enable()
     return Catalog(drugs, paths, sources=sources)
 
 
@@ -68,6 +81,31 @@ def merge_drugs(layers: Iterable[Iterable[Drug]], ready: Iterable[Drug] = ()) ->
     return tuple(by_id.values())
 
 
+def merge_imported(ready: tuple[Drug, ...], imported: Iterable[Drug]) -> tuple[Drug, ...]:
+    """``ready`` (hand-checked and the sites' own files) in front, then the imported drugs:
+    hand-checked facts win. An imported drug with the id of a ready one is left out; an
+    imported NDC a ready drug already lists is left out of the imported drug (it is the
+    same code, or a code CMS does not pair with it), and a drug left with none is dropped.
+    So no conflict between the two parts can fail the catalog after the window is up."""
+    ids = {d.id for d in ready}
+    listed: dict[Ndc, str] = {p.ndc: d.hcpcs for d in ready for p in d.presentations}
+    merged = list(ready)
+    for drug in imported:
+        if drug.id in ids:
+            continue
+        kept = tuple(
+            p
+            for p in drug.presentations
+            if p.ndc not in listed
+            or (listed[p.ndc] != drug.hcpcs and listed[p.ndc] in p.also_billed_under)
+        )
+        if len(kept) == len(drug.presentations):
+            merged.append(drug)
+        elif kept:
+            merged.append(dataclasses.replace(drug, presentations=kept))
+    return tuple(merged)
+
+
 def _load_file(path: Path, sources: list[str] | None = None) -> list[Drug]:
     if path.suffix.casefold() == ".json":
         tables, source = read_snapshot(path)
@@ -78,8 +116,9 @@ def _load_file(path: Path, sources: list[str] | None = None) -> list[Drug]:
     if not isinstance(tables, list) or not tables:
         raise CatalogError(f"Catalog file {path} has no [[drug]] tables.")
     drugs: dict[str, Drug] = {}  # by id: a set-like check keeps a large file linear
+    origin = str(path)
     for index, table in enumerate(tables, start=1):
-        drug = DrugReader(path, index, table).drug()
+        drug = DrugReader(path, index, table, origin).drug()
         if drug.id in drugs:
             raise CatalogError(f"Catalog file {path}: drug {drug.id!r} appears twice.")
         drugs[drug.id] = drug
@@ -93,8 +132,11 @@ class DrugReader:
     exactly as a hand-written catalog file is validated.
     """
 
-    def __init__(self, path: Path, index: int, table: Mapping[str, object]) -> None:
+    def __init__(
+        self, path: Path, index: int, table: Mapping[str, object], origin: str = ""
+    ) -> None:
         self.path = path
+        self.origin = origin or str(path)
         ident = table.get("id")
         self.where = f"drug {ident!r}" if isinstance(ident, str) else f"drug #{index}"
         self.table = table
@@ -138,7 +180,7 @@ class DrugReader:
             presentations=presentations,
             note=self.text(table, "note", required=False),
             reviewed=reviewed,
-            origin=str(self.path),
+            origin=self.origin,
             measure=measure,
             imported=self.flag(table, "imported", default=False),
         )
@@ -147,6 +189,10 @@ class DrugReader:
         """``billing_unit = "10 mg"`` ("1 mcg", "1000 units"): its unit is the drug's measure,
         except that a code billed per gram is measured in mg (doses are written in mg).
         The older ``billing_unit_mg = "10"`` is read as mg."""
+        value = table.get("billing_unit")
+        known = _BILLING_UNITS.get(value) if isinstance(value, str) else None
+        if known is not None and "billing_unit_mg" not in table:
+            return known  # the same text read before: the same answer
         if "billing_unit_mg" in table:
             if "billing_unit" in table:
                 raise self.fail("billing_unit_mg", "give billing_unit or billing_unit_mg, not both")
@@ -159,13 +205,19 @@ class DrugReader:
         except InputError as error:
             raise self.fail("billing_unit", _problem(error)) from None
         measure = MG if amount.unit == G else amount.unit
-        return self.checked(amount.to(measure), "billing_unit", value), measure
+        read = self.checked(amount.to(measure), "billing_unit", value), measure
+        if len(_BILLING_UNITS) < 4096:
+            _BILLING_UNITS[value] = read
+        return read
 
     def strength(self, table: Mapping[str, object], measure: Unit) -> Decimal:
         """``strength = "1200 mg"`` ("480 mcg", "10000 units"), in the drug's measure; the
         older ``strength_mg`` is read as mg. A units strength for a mg drug is an error."""
         key = "presentation.strength"
-        value: object
+        value: object = table.get("strength")
+        known = _STRENGTHS.get((value, measure)) if isinstance(value, str) else None
+        if known is not None and "strength_mg" not in table:
+            return known  # the same text read before for this measure: the same answer
         if "strength_mg" in table:
             if "strength" in table:
                 raise self.fail(key + "_mg", "give strength or strength_mg, not both")
@@ -184,7 +236,10 @@ class DrugReader:
             raise self.fail(
                 key, f"{amount} can't be a strength of a drug billed in {measure} ({value!r})"
             )
-        return self.checked(amount.to(measure), key, value)
+        strength = self.checked(amount.to(measure), key, value)
+        if isinstance(value, str) and "strength_mg" not in table and len(_STRENGTHS) < 65536:
+            _STRENGTHS[value, measure] = strength
+        return strength
 
     def checked(self, number: Decimal, key: str, value: object) -> Decimal:
         """Above 0, at most MAX_DOSE_MG and to MAX_DECIMALS places, in the drug's measure."""
@@ -238,7 +293,9 @@ class DrugReader:
         return value
 
     def codes(self, table: Mapping[str, object], key: str) -> tuple[str, ...]:
-        value = table.get(key, ())
+        if key not in table:
+            return ()
+        value = table[key]
         if not isinstance(value, (list, tuple)) or not all(
             isinstance(code, str) and _HCPCS.match(code) for code in value
         ):
@@ -250,6 +307,8 @@ class DrugReader:
         self, table: Mapping[str, object], key: str, required: bool = True, prefix: str = ""
     ) -> str:
         value = table.get(key)
+        if type(value) is str and value and not value[0].isspace() and not value[-1].isspace():
+            return value  # the usual case, already trimmed
         if value is None and not required:
             return ""
         if not isinstance(value, str) or not value.strip():
@@ -279,6 +338,8 @@ class DrugReader:
 def read_snapshot(path: Path) -> tuple[object, str]:
     """A JSON snapshot's drug tables and what it was built from ("CMS ASP NDC-HCPCS
     crosswalk, 2025-10-01 to 2025-12-31"); one sentence naming the file otherwise."""
+    import json  # not at start-up: the shipped snapshot is read after the first frame
+
     try:
         document = json.loads(path.read_bytes())
     except OSError as error:

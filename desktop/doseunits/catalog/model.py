@@ -142,25 +142,31 @@ class Catalog:
     import) is read when first needed, not before the window's first frame. ``ready``
     holds what is loaded so far; ``drugs``, ``search`` and a ``find`` that misses the
     ready part load the rest. ``pending`` is handed the ready drugs and returns the
-    whole catalog (ready ones kept as they are, in front).
+    whole catalog (ready ones kept as they are, in front) and what it was built from.
     """
 
-    __slots__ = ("_drugs", "_index", "_pending", "files", "sources")
+    __slots__ = ("_drugs", "_index", "_pending", "_sources", "files")
 
     def __init__(
         self,
         drugs: Iterable[Drug],
         files: Iterable[Path] = (),
-        pending: Callable[[tuple[Drug, ...]], tuple[Drug, ...]] | None = None,
+        pending: Callable[[tuple[Drug, ...]], tuple[tuple[Drug, ...], tuple[str, ...]]]
+        | None = None,
         sources: Iterable[str] = (),
     ) -> None:
         self._drugs = tuple(drugs)
         self.files = tuple(files)
         self._pending = pending
         self._index: _SearchIndex | None = None
-        #: What the catalog was built from, for About and ``catalog show`` (the CMS
-        #: snapshot's source and quarter, a site import's).
-        self.sources = tuple(sources)
+        self._sources = tuple(sources)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """What the imported part was built from, for About and ``catalog show`` (the
+        shipped CMS snapshot's source and quarter, a site import's)."""
+        self.load()
+        return self._sources
 
     @property
     def drugs(self) -> tuple[Drug, ...]:
@@ -179,14 +185,15 @@ class Catalog:
     def load(self) -> None:
         """Read the pending part, once (a broken file raises CatalogError here)."""
         if self._pending is not None:
-            pending, self._pending = self._pending, None
-            self._drugs = pending(self._drugs)
+            self._drugs, sources = self._pending(self._drugs)  # may raise: then asked again
+            self._pending = None
+            self._sources += sources
             self._index = None
 
     def find(self, query: str) -> Drug:
-        """A drug by id, HCPCS code or NDC (case-insensitive); a clear error otherwise.
-
-        The ready part is asked first, so the hand-checked drugs answer without loading."""
+        """A drug by id, HCPCS code or NDC (case-insensitive), else the one drug whose name
+        or descriptor holds ``query``; a clear error otherwise (several match: they are
+        named). The ready part is asked first, so hand-checked drugs answer without loading."""
         wanted = query.strip()
         found = _find(self._drugs, wanted)
         if found is None and not self.loaded:
@@ -194,6 +201,16 @@ class Catalog:
             found = _find(self._drugs, wanted)
         if found is not None:
             return found
+        matches = self.search(wanted) if len(wanted) >= 3 else []
+        if len(matches) == 1:  # a name ("carboplatin", "Keytruda") that means one drug
+            return matches[0]
+        if matches:
+            some = ", ".join(f"{d.name} ({d.hcpcs})" for d in matches[:6])
+            more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
+            raise InputError(
+                f"{wanted!r} matches {len(matches)} drugs: {some}{more}; give the HCPCS code.",
+                "drug",
+            )
         shown = self._drugs[:12]
         known = ", ".join(f"{d.id} ({d.hcpcs})" for d in shown)
         more = f" and {len(self._drugs) - len(shown)} more" if len(self._drugs) > len(shown) else ""

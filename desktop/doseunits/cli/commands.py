@@ -1,4 +1,4 @@
-"""The command line's commands: ``calc``, ``scan``, ``audit`` and ``--self-test``.
+"""The command line's commands: ``calc``, ``scan``, ``audit``, ``catalog`` and ``--self-test``.
 
 Bad input exits with status 2 and one sentence on stderr, never a traceback. ``audit``
 exits 1 when a row of the report is not ``ok`` (like ``diff``: a script can tell a clean
@@ -122,7 +122,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--summary-pdf", type=Path, metavar="FILE",
         help="also write the summary and a chart of JW dollars by drug as a one-page PDF",
     )  # fmt: skip
+    _catalog_parser(commands)
     return parser
+
+
+def _catalog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    catalog = commands.add_parser(
+        "catalog", help="import CMS's files, look drugs up, confirm labels"
+    )
+    actions = catalog.add_subparsers(dest="catalog_command", parser_class=_Parser, required=True)
+    imp = actions.add_parser(
+        "import", help="build the site's catalog from CMS's quarterly crosswalk",
+        epilog="Writes one snapshot into the user's site-catalog folder (--site: the "
+        "system-wide one), atomically; the one it replaces is kept for one --rollback.",
+    )  # fmt: skip
+    imp.add_argument(
+        "--crosswalk", type=Path, metavar="FILE", help="CMS ASP NDC-HCPCS crosswalk CSV"
+    )
+    imp.add_argument(
+        "--payment-limits", type=Path, metavar="FILE",
+        help="CMS Part B payment limit CSV (read and checked; its quarter is reported)",
+    )  # fmt: skip
+    imp.add_argument("--site", action="store_true", help="the system-wide site folder (IT)")
+    imp.add_argument(
+        "--report", type=Path, metavar="FILE", help="skipped rows and disagreements as CSV"
+    )
+    imp.add_argument(
+        "--rollback", action="store_true", help="put the import before the last one back"
+    )
+    show = actions.add_parser("show", help="every drug and presentation matching QUERY")
+    show.add_argument("query", metavar="QUERY", help="brand, generic name, HCPCS code or NDC")
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    confirm = actions.add_parser("confirm", help="record what a vial's label says")
+    confirm.add_argument("ndc", metavar="NDC")
+    confirm.add_argument("--container", required=True, choices=("single-dose", "multi-dose"))
+    confirm.add_argument("--by", required=True, metavar="INITIALS", help="who read the label")
+    confirm.add_argument("--site", action="store_true", help="the system-wide site folder (IT)")
 
 
 def run(argv: Sequence[str]) -> int:
@@ -138,6 +173,10 @@ def run(argv: Sequence[str]) -> int:
             return _scan(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "catalog":
+            from doseunits.cli.catalog_commands import run_catalog
+
+            return run_catalog(args)
     except DoseUnitsError as error:
         print(f"doseunits: {_sentence(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT

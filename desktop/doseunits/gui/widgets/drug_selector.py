@@ -44,7 +44,9 @@ class DrugSelector(QComboBox):
         self.setCompleter(None)  # type: ignore[arg-type]
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.setMinimumContentsLength(28)
-        self._drugs = list(catalog.drugs)
+        # The catalog's ready part (hand-checked and site drugs); the CMS-built part is
+        # added once read, after the first frame or with the first search (add_loaded).
+        self._drugs = list(catalog.ready)
         self._catalog = catalog
         for drug in self._drugs:
             self.addItem(drug_label(drug), drug.id)
@@ -64,10 +66,27 @@ class DrugSelector(QComboBox):
         return self._drugs[index]
 
     def select(self, drug_id: str) -> None:
-        self.setCurrentIndex(self.findData(drug_id))
+        index = self.findData(drug_id)
+        if index < 0 and not self._catalog.loaded:
+            self.add_loaded()
+            index = self.findData(drug_id)
+        self.setCurrentIndex(index)
 
     def matching(self, text: str) -> list[Drug]:
+        self.add_loaded()
         return self._catalog.search(text) if text.strip() else list(self._drugs)
+
+    def add_loaded(self) -> None:
+        """Read the catalog's pending part, if any, and list the drugs it brought."""
+        self._catalog.load()
+        drugs = self._catalog.drugs
+        if len(drugs) == len(self._drugs):
+            return
+        listed = {id(d) for d in self._drugs}
+        for drug in drugs:
+            if id(drug) not in listed:
+                self._drugs.append(drug)
+                self.addItem(drug_label(drug), drug.id)
 
     def _completer_ready(self) -> tuple[QCompleter, QStringListModel]:
         """The list of matches under the field, made when first needed: the completer and

@@ -1,0 +1,195 @@
+"""``doseunits catalog``: import CMS's files into a site catalog, show what the catalog
+holds with the source of each fact, and record what a vial's label says.
+
+Exit 0, or 2 with one sentence (an unreadable or unrecognised file, an NDC the catalog
+does not know): the same contract as the other commands (cli/commands.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from doseunits.app.catalog_store import import_into, now, record_confirmation, roll_back
+from doseunits.app.folders import catalog_folder, site_catalog_files
+from doseunits.app.site import load_default_catalog, load_site_catalog
+from doseunits.catalog.build import BuiltCatalog, build_from_crosswalk
+from doseunits.catalog.confirm import confirmation
+from doseunits.catalog.importers.files import read_crosswalk, read_payment_limits
+from doseunits.catalog.model import Drug, Presentation
+from doseunits.errors import InputError
+from doseunits.quantities import fmt
+
+
+def run_catalog(args: argparse.Namespace) -> int:
+    if args.catalog_command == "import":
+        return _import(args)
+    if args.catalog_command == "show":
+        return _show(args)
+    return _confirm(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    folder = catalog_folder(system=args.site)
+    if args.rollback:
+        roll_back(folder)
+        print(f"The import before the last one is back in {folder}.")
+        return 0
+    if args.crosswalk is None:
+        raise InputError("Give the CMS crosswalk to import (--crosswalk FILE), or --rollback.")
+    crosswalk = read_crosswalk(args.crosswalk)
+    limits = read_payment_limits(args.payment_limits) if args.payment_limits else None
+    hand_checked = load_default_catalog(site_catalog_files()).drugs
+    built = build_from_crosswalk(crosswalk, hand_checked)
+    if not built.tables:
+        raise InputError(
+            f"{args.crosswalk} has no rows DoseUnits can bill ({crosswalk.report.rows} rows "
+            "read, every one skipped or hand-checked); nothing was imported."
+        )
+    catalog, replaced = import_into(built, folder)
+    for line in _summary(built, len(catalog.drugs)):
+        print(line)
+    if limits is not None:
+        print(
+            f"Payment limits: {len(limits.records)} codes, in force {limits.quarter}"
+            + ("" if limits.quarter == built.quarter else " (not the crosswalk's quarter)")
+            + "; checked, not stored yet."
+        )
+    if args.report is not None:
+        _write_report(args.report, built)
+        print(f"Report: {args.report}")
+    kept = "; the one it replaced is kept for --rollback" if replaced else ""
+    print(f"Written: {folder / 'cms-import.json'}{kept}.")
+    return 0
+
+
+def _summary(built: BuiltCatalog, codes: int) -> list[str]:
+    report = built.report
+    lines = [
+        f"CMS crosswalk in force {built.quarter}: {report.rows} rows.",
+        f"Imported: {codes} codes, {built.ndcs} NDCs (containers unconfirmed until a label "
+        "is checked; hand-checked drugs keep their own facts).",
+    ]
+    for reason, count in report.skipped_by_reason().items():
+        lines.append(f"Skipped, {reason}: {count}")
+    for reason in sorted({s.reason for s in built.left_out}):
+        count = sum(1 for s in built.left_out if s.reason == reason)
+        lines.append(f"Left out, {reason}: {count}")
+    wrong = sum(1 for d in report.disagreements if d.beyond_rounding)
+    lines.append(
+        f"Disagreements: {len(report.disagreements)} rows whose BILLUNITSPKG is not "
+        f"BILLUNITS x PKG QTY ({wrong} beyond rounding; recomputed), "
+        f"{len(built.disagreements)} hand-checked NDCs whose crosswalk amount differs."
+    )
+    return lines
+
+
+def _write_report(path: Path, built: BuiltCatalog) -> None:
+    try:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            built.report.write_csv(stream)
+            writer = csv.writer(stream, lineterminator="\n")
+            for s in built.left_out:
+                writer.writerow([built.report.source, s.line, "left out", s.reason, s.code,
+                                 s.identifier, s.detail])  # fmt: skip
+            for code, ndc, checked, cms in built.disagreements:
+                detail = f"hand-checked {checked}; crosswalk {cms}"
+                writer.writerow([built.report.source, "", "hand-checked disagrees", "strength",
+                                 code, ndc, detail])  # fmt: skip
+    except OSError as error:
+        raise InputError(f"The report {path} can't be written ({error.strerror}).") from None
+
+
+def _show(args: argparse.Namespace) -> int:
+    catalog = load_site_catalog()
+    drugs = catalog.search(args.query)
+    if not drugs:
+        raise InputError(f"No drug in the catalog matches {args.query!r}.")
+    shown = [drug_facts(d) for d in drugs]
+    if args.json:
+        print(json.dumps({"catalog_sources": list(catalog.sources), "drugs": shown}, indent=2))
+        return 0
+    for drug, facts in zip(drugs, shown, strict=True):
+        print(f"{drug.hcpcs}  {drug.name}  ({drug.descriptor})")
+        print(f"  billing unit {facts['billing_unit']}; source: {drug.source}")
+        for p in facts["presentations"]:
+            container = p["container"]
+            if p["container_disagreement"]:
+                container += f" (the catalog said {p['container_disagreement']})"
+            print(
+                f"  NDC {p['ndc']}: {p['strength']}, volume {p['volume_ml'] or 'unconfirmed'}"
+                f"{' mL' if p['volume_ml'] else ''}, {container}"
+                + (
+                    f", {p['items_per_package']} in the package"
+                    if p["items_per_package"] > 1
+                    else ""
+                )
+                + (
+                    f", also under {', '.join(p['also_billed_under'])}"
+                    if p["also_billed_under"]
+                    else ""
+                )
+            )
+            print(f"    source: {p['source']}")
+            if p["container_source"] != p["source"]:
+                print(f"    container: {p['container_source']}")
+    return 0
+
+
+def drug_facts(drug: Drug) -> dict[str, Any]:
+    """A drug as ``catalog show --json`` gives it: each fact with its source.
+
+    Payment limits and their quarter go here when the catalog holds them (a key
+    "payment_limit" beside "billing_unit")."""
+    return {
+        "id": drug.id,
+        "hcpcs": drug.hcpcs,
+        "name": drug.name,
+        "descriptor": drug.descriptor,
+        "billing_unit": str(drug.billing_unit),
+        "verified": drug.verified,
+        "imported": drug.imported,
+        "source": drug.source,
+        "note": drug.note,
+        "presentations": [_presentation_facts(p) for p in drug.presentations],
+    }
+
+
+def _presentation_facts(p: Presentation) -> dict[str, Any]:
+    return {
+        "ndc": str(p.ndc),
+        "ndc_11": p.ndc.eleven,
+        "strength": str(p.strength),
+        "volume_ml": None if p.volume_ml is None else fmt(p.volume_ml),
+        "container": p.container,
+        "container_source": p.container_source or p.source,
+        "container_disagreement": p.container_disagreement,
+        "items_per_package": p.items_per_package,
+        "also_billed_under": list(p.also_billed_under),
+        "powder": p.powder,
+        "verified": p.verified,
+        "source": p.source,
+        "note": p.note,
+    }
+
+
+def _confirm(args: argparse.Namespace) -> int:
+    item = confirmation(args.ndc, args.container, args.by, now())
+    catalog = load_site_catalog()
+    found = catalog.all_for_ndc(item.ndc)
+    if not found:
+        raise InputError(f"NDC {item.ndc} is not in the catalog; check the NDC on the vial.")
+    path = record_confirmation(item, catalog_folder(system=args.site))
+    for drug, presentation in found:
+        print(f"NDC {item.ndc} ({drug.name}, {drug.hcpcs}): {item.container}, {item.source}.")
+        if presentation.container_confirmed and presentation.container != item.container:
+            source = presentation.container_source or presentation.source
+            print(
+                f"  The catalog said {presentation.container} ({source}); this site's "
+                "confirmation now overrides it, and both are shown."
+            )
+    print(f"Recorded in {path}.")
+    return 0
