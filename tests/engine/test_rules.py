@@ -264,3 +264,21 @@ def test_finely_divided_site_strengths_are_refused_not_searched_for_minutes() ->
     result = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(9000), vials=given))
     assert result.admin_units == 9000
     assert any("least-waste comparison could not" in w.text for w in result.warnings)
+
+
+def test_overfill_is_refused_with_what_may_be_billed(catalog: Catalog) -> None:
+    """docs/billing-rules.md §3.2a: Trodelvy 181 mg from one 180 mg vial: the labeled 180 mg
+    may be billed (72 units of 2.5 mg, JZ), the overfill never."""
+    from doseunits.engine.plan import VialCount
+
+    drug = catalog.find("J9317")
+    vial = (VialCount(drug.presentations[0], 1),)
+    with pytest.raises(InputError) as raised:
+        compute(DoseOrder(drug, TODAY, dose_mg=Decimal(181), vials=vial))
+    assert raised.value.field == "vials"
+    message = str(raised.value)
+    assert message.startswith("The opened vials hold 180 mg, less than the 181 mg administered")
+    assert "enter 180 mg (the labeled amount, 72 units with JZ) as administered" in message
+    assert "overfill" in message
+    billed = compute(DoseOrder(drug, TODAY, dose_mg=Decimal(180), vials=vial))
+    assert [(line.modifiers, line.units) for line in billed.lines] == [(("JZ",), 72)]

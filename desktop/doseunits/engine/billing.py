@@ -430,12 +430,23 @@ def _checked_vials(drug: Drug, vials: Iterable[VialCount], administered_mg: Deci
     if not plan.vials:
         raise InputError("No vials are opened; give at least one vial.", "vials")
     if plan.labeled_mg < administered_mg:
-        raise InputError(
-            f"The opened vials hold {drug.amount(plan.labeled_mg)}, less than the "
-            f"{drug.amount(administered_mg)} administered; add vials.",
-            "vials",
-        )
+        raise InputError(_overfill_message(drug, plan, administered_mg), "vials")
     return plan
+
+
+def _overfill_message(drug: Drug, plan: VialPlan, administered_mg: Decimal) -> str:
+    """More given than the opened vials are labeled to hold: add vials, or, if the rest
+    came from overfill, what may be billed (overfill never is, docs/billing-rules.md §3.2)
+    and how to record it."""
+    labeled = drug.amount(plan.labeled_mg)
+    units = rules.administered_units(plan.labeled_mg, drug.billing_unit_mg)
+    jz = " with JZ" if all(v.presentation.single_dose for v in plan.vials) else ""
+    return (
+        f"The opened vials hold {labeled}, less than the {drug.amount(administered_mg)} "
+        f"administered; add vials. If the extra {drug.amount(administered_mg - plan.labeled_mg)} "
+        f"came from the vials' overfill, it can't be billed: enter {labeled} (the labeled "
+        f"amount, {units} units{jz}) as administered and note the overfill in the chart."
+    )
 
 
 def _vial_warnings(
