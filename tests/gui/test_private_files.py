@@ -63,7 +63,9 @@ def test_a_log_link_is_not_followed(qtbot: QtBot, tmp_path: Path) -> None:
     window = open_window(qtbot)
     log.warning("a line")
     assert victim.read_text() == "keep"
-    assert "is a link" in start_box(qtbot, window).text()
+    box = start_box(qtbot, window)
+    assert "is a link" in box.text()
+    box.close()
     window.close()
 
 
@@ -157,6 +159,7 @@ def test_a_data_folder_that_cant_be_made_opens_the_window_without_history(
     window.note_actions.copy()  # finished: not recorded, and no second message
     assert window.findChildren(QMessageBox, "startProblemsBox") == [box]
     logging.getLogger("doseunits").warning("nowhere to go, and no crash")
+    box.close()
     window.close()
 
 
@@ -167,7 +170,9 @@ def test_a_broken_site_catalog_opens_the_window_with_a_message(qtbot: QtBot) -> 
     window = build_main_window()
     qtbot.addWidget(window)
     window.show()
-    text = start_box(qtbot, window).text()
+    box = start_box(qtbot, window)
+    text = box.text()
+    box.close()
     assert str(folder / "site.toml") in text
     assert "shipped catalog" in text
     window.drug_selector.select("atezolizumab")

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import Decimal, InvalidOperation
 
 from doseunits.dates import strict_date
 from doseunits.errors import InputError
-from doseunits.quantities import MAX_DOSE_MG, Amount, Unit, amount_in, fmt
+from doseunits.quantities import MAX_DOSE_MG, Amount, Unit, amount_in, fmt, to_decimal
 
 SHORT_ROW = "the row has fewer fields than the header; check its commas"
 
@@ -41,36 +42,52 @@ def claim_amount(
 
     ``written_in`` is the column's own unit (mg for the older ``administered_mg`` and
     ``ordered_mg``); None for ``administered`` and ``ordered``, which are in the drug's
-    measure or say their unit ("0.48 mg"). A plain number is read first: the fast path.
+    measure or say their unit ("0.48 mg"). Numbers are read as the command line and the
+    window read them (``quantities.to_decimal``: plain ASCII digits, at most 12 before
+    the point and 6 after); the plainest are read at once, the fast path.
     """
-    try:
+    if _PLAIN.fullmatch(text):  # what to_decimal accepts as it is: no need to ask it
         amount = Decimal(text)
-    except InvalidOperation:
+    else:
         cleaned = text.strip()
         if not cleaned:
-            raise RowError(
-                f"{column} is empty; give the {what} in {written_in or measure}"
-            ) from None
-        if written_in is not None:
-            raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
+            raise RowError(f"{column} is empty; give the {what} in {written_in or measure}")
         try:
-            amount = amount_in(cleaned, measure, column)
+            if written_in is None:
+                amount = amount_in(cleaned, measure, column)
+            else:
+                amount = to_decimal(cleaned, column)
         except InputError as error:
+            if written_in is not None and not _is_decimal(cleaned):
+                raise RowError(f"{column} must be a number like 1050 (got {cleaned!r})") from None
             raise RowError(reason_of(error)) from None
-    else:
-        if written_in is not None and written_in is not measure:
-            if written_in.kind != measure.kind:
-                raise RowError(
-                    f"{column} is in {written_in}, but this drug is measured in {measure}; "
-                    f"give the {what} in a column {column.removesuffix('_mg')} instead"
-                )
-            if amount.is_finite():
-                amount = Amount(amount, written_in).to(measure)
+    if written_in is not None and written_in is not measure:
+        if written_in.kind != measure.kind:
+            raise RowError(
+                f"{column} is in {written_in}, but this drug is measured in {measure}; "
+                f"give the {what} in a column {column.removesuffix('_mg')} instead"
+            )
+        if amount.is_finite():
+            amount = Amount(amount, written_in).to(measure)
     if not amount.is_finite() or amount <= 0 or amount > MAX_DOSE_MG:
         raise RowError(
             f"{column} must be above 0 and at most {fmt(MAX_DOSE_MG)} (got {text.strip()!r})"
         )
     return amount
+
+
+#: What ``quantities.to_decimal`` accepts as it is, read without asking it (the audit's hot
+#: path): plain ASCII digits, at most 12 before the point and 6 after. Anything else, a
+#: sign, an exponent, a space, a unit, another script's digits, goes through it.
+_PLAIN = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,6})?")
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
 
 
 #: Modifiers real claim lines carry beside JZ, passed through and not checked
@@ -110,22 +127,24 @@ def unit_count(text: str | None, column: str, empty_is_zero: bool) -> int:
     """A count of billed units: a whole number of at least 0 (``105.0`` from Excel is 105)."""
     if text is None:
         raise RowError(SHORT_ROW)
-    try:
+    if text.isdigit() and text.isascii() and len(text) < 10:  # plain digits: the fast path
         number = int(text)
-    except ValueError:
+    else:  # read as every number is (quantities.to_decimal): no 1_050, no other digits
         cleaned = text.strip()
         if not cleaned:
             if empty_is_zero:
                 return 0
-            raise RowError(f"{column} is empty; give the units billed") from None
+            raise RowError(f"{column} is empty; give the units billed")
         if len(cleaned) > 12:  # never int() or format a huge text
-            raise RowError(f"{column} is not a count of units (got {cleaned[:20]!r}...)") from None
+            raise RowError(f"{column} is not a count of units (got {cleaned[:20]!r}...)")
         try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite() or value.adjusted() > 9 or value != value.to_integral_value():
-            raise RowError(f"{column} must be a whole number (got {cleaned!r})") from None
+            value = to_decimal(cleaned, column)
+        except InputError:
+            raise RowError(
+                f"{column} must be a whole number in plain digits like 105 (got {cleaned!r})"
+            ) from None
+        if value.adjusted() > 9 or value != value.to_integral_value():
+            raise RowError(f"{column} must be a whole number (got {cleaned!r})")
         number = int(value)
     if number < 0:
         raise RowError(f"{column} can't be negative (got {number})")
