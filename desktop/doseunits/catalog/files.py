@@ -56,6 +56,8 @@ def _load_file(path: Path) -> list[Drug]:
         raise CatalogError(f"Catalog file {path} has no [[drug]] tables.")
     drugs: dict[str, Drug] = {}  # by id: a set-like check keeps a large file linear
     for index, table in enumerate(tables, start=1):
+        if not isinstance(table, dict):  # drug = ["x"]: not a [[drug]] table
+            raise CatalogError(f"Catalog file {path}, drug #{index}: is not a [[drug]] table.")
         drug = DrugReader(path, index, table).drug()
         if drug.id in drugs:
             raise CatalogError(f"Catalog file {path}: drug {drug.id!r} appears twice.")
