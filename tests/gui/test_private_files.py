@@ -163,18 +163,42 @@ def test_a_data_folder_that_cant_be_made_opens_the_window_without_history(
     window.close()
 
 
-def test_a_broken_site_catalog_opens_the_window_with_a_message(qtbot: QtBot) -> None:
-    folder = config_dir() / "catalog"
-    folder.mkdir(parents=True)
-    (folder / "site.toml").write_text("[[drug]]\nid = \n", encoding="utf-8")
+DEEP = "x = " + "[" * 5000 + "]" * 5000 + "\n"
+BROKEN_SITE_FILES = [
+    ("catalog/site.toml", "[[drug]]\nid = \n"),
+    ("catalog/site.toml", 'drug = ["x"]\n'),
+    ("catalog/site.toml", DEEP),
+    ("payers/site.toml", 'payer = ["x"]\n'),
+    ("payers/site.toml", "[[payer]]\nid = 5\n"),
+    ("site-settings.toml", DEEP),
+    ("note.txt", b"\xff\xfe not UTF-8"),
+    ("catalog/fifo.toml", None),  # a FIFO: it would block the start for ever
+]
+
+
+@pytest.mark.parametrize(("name", "content"), BROKEN_SITE_FILES)
+def test_a_broken_site_file_opens_the_window_with_a_message(
+    qtbot: QtBot, name: str, content: str | bytes | None
+) -> None:
+    path = config_dir() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if content is None:
+        if os.name != "posix":
+            pytest.skip("FIFOs are POSIX")
+        os.mkfifo(path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
     window = build_main_window()
     qtbot.addWidget(window)
     window.show()
     box = start_box(qtbot, window)
     text = box.text()
     box.close()
-    assert str(folder / "site.toml") in text
+    assert str(path) in text
     assert "shipped catalog" in text
+    assert "Traceback" not in text
     window.drug_selector.select("atezolizumab")
     window.order_form.inputs["dose"].setText("1050")
     assert window.result is not None

@@ -75,7 +75,7 @@ def confirmation_files() -> list[Path]:
 def site_template() -> Path | None:
     """``note.txt`` in the config folder replaces the shipped note template."""
     path = config_dir() / "note.txt"
-    return path if path.is_file() else None
+    return path if path.exists() else None  # a pipe or a device: refused when read
 
 
 def user_settings_file() -> Path:

@@ -208,7 +208,7 @@ class SiteSettings:
 def read_site_settings(path: Path) -> SiteSettings:
     """The site's settings file; none is no setting fixed. A file that isn't TOML raises
     CatalogError naming it; a bad value or key in it is logged (see the module's doc)."""
-    if not path.is_file():
+    if not path.exists():  # a pipe or a device is there: refused by read_toml, not skipped
         return SiteSettings(path, {})
     values: dict[str, object] = {}
     for key, raw in _flattened(read_toml(path, "Site settings")).items():
@@ -223,12 +223,18 @@ def read_site_settings(path: Path) -> SiteSettings:
 
 
 def _flattened(tables: Mapping[str, object]) -> dict[str, object]:
-    """``{"history": {"retention_days": 30}}`` as ``{"history/retention_days": 30}``."""
+    """``{"history": {"retention_days": 30}}`` as ``{"history/retention_days": 30}``.
+
+    Tables deeper than a setting's ``section/name`` are not descended into (a table of
+    5,000 levels would exhaust the stack): they are one unknown key, logged."""
     flat: dict[str, object] = {}
-    for name, value in tables.items():
-        if isinstance(value, dict):
-            for key, inner in _flattened(value).items():
-                flat[f"{name}/{key}"] = inner
-        else:
-            flat[name] = value
+    pending: list[tuple[str, Mapping[str, object]]] = [("", tables)]
+    while pending:
+        prefix, table = pending.pop(0)
+        for name, value in table.items():
+            key = f"{prefix}{name}"
+            if isinstance(value, dict) and key.count("/") < 2:
+                pending.append((f"{key}/", value))
+            else:
+                flat[key] = value
     return flat

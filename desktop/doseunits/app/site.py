@@ -11,6 +11,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, NoReturn
 
+from doseunits import files
 from doseunits.app.folders import (
     config_dir,
     confirmation_files,
@@ -221,11 +222,17 @@ def default_template_path() -> Path:
     return site_template() or resource("templates", "note.txt")
 
 
+#: A note template is a page of text; a larger file (or /dev/zero) is not one.
+TEMPLATE_LIMIT = 1 << 20
+
+
 def load_template(path: Path | None = None) -> Template:
+    """The template at ``path`` (a regular file of at most TEMPLATE_LIMIT bytes)."""
     path = path or default_template_path()
     try:
-        return Template(path.read_text(encoding="utf-8"))
+        text = files.read_limited(path, TEMPLATE_LIMIT).decode("utf-8")
     except OSError as error:
-        raise TemplateError(f"Note template {path} can't be read ({error.strerror}).") from None
+        raise TemplateError(f"Note template {path} can't be read ({files.why(error)}).") from None
     except UnicodeDecodeError:
         raise TemplateError(f"Note template {path} is not UTF-8 text.") from None
+    return Template(text.replace("\r\n", "\n").replace("\r", "\n"))  # as text mode reads

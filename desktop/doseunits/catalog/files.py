@@ -118,6 +118,8 @@ def _load_file(path: Path, sources: list[str] | None = None) -> list[Drug]:
     drugs: dict[str, Drug] = {}  # by id: a set-like check keeps a large file linear
     origin = str(path)
     for index, table in enumerate(tables, start=1):
+        if not isinstance(table, dict):  # drug = ["x"]: not a [[drug]] table
+            raise CatalogError(f"Catalog file {path}, drug #{index}: is not a [[drug]] table.")
         drug = DrugReader(path, index, table, origin).drug()
         if drug.id in drugs:
             raise CatalogError(f"Catalog file {path}: drug {drug.id!r} appears twice.")

@@ -1,6 +1,8 @@
 """The command line's commands: ``calc``, ``scan``, ``audit``, ``catalog`` and ``--self-test``.
 
-Bad input exits with status 2 and one sentence on stderr, never a traceback. ``audit``
+Bad input exits with status 2 and one sentence on stderr, never a traceback; so does a
+full disk, a folder that can't be written or a full output (a closed one, ``| head``,
+exits 2 quietly). ``audit``
 exits 1 when a row of the report is not ``ok`` (like ``diff``: a script can tell a clean
 batch from one that needs a biller). A bug exits 3, also with one sentence, so that 1
 never means a crash.
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from doseunits import __version__
+from doseunits import __version__, files
 from doseunits.app.folders import site_catalog_files
 from doseunits.app.site import load_default_catalog
 from doseunits.catalog.model import Catalog
@@ -103,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser(
         "audit", help="check billed units and JW/JZ in a claims CSV",
         epilog="Exit status: 0 when every row is ok, 1 when any row is a mismatch or an "
-        "error (the report says which and why), 2 when the audit can't run, 3 on a bug.",
+        "error (the report says which and why), 2 when the audit can't run (a file that "
+        "can't be read or written, a full disk), 3 on a bug.",
     )  # fmt: skip
     audit.add_argument("input", type=Path, metavar="IN.csv", help="claims to check, one a row")
     audit.add_argument(
@@ -161,32 +165,71 @@ def _catalog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def run(argv: Sequence[str]) -> int:
+    code: int | None
     try:
-        args = build_parser().parse_args(argv)
-        if args.self_test:
-            from doseunits.cli.selftest import run_self_test
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, --version: printed; its output checked below
+            code = done.code if isinstance(done.code, int) else 0
+        else:
+            code = _command(args)
+        if code is None:
+            from doseunits.gui.startup import start
 
-            return run_self_test()
-        if args.command == "calc":
-            return _calc(args)
-        if args.command == "scan":
-            return _scan(args)
-        if args.command == "audit":
-            return _audit(args)
-        if args.command == "catalog":
-            from doseunits.cli.catalog_commands import run_catalog
-
-            return run_catalog(args)
+            return start()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full or closed output is found here, not at exit
+        return code
+    except BrokenPipeError:  # the reader left (| head): nothing to say, nowhere to say it
+        _quiet_stdout()
+        return EXIT_BAD_INPUT
     except DoseUnitsError as error:
         print(f"doseunits: {_sentence(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:  # a full disk or output, a folder that can't be written
+        _quiet_stdout()
+        where = (
+            f"{error.filename} can't be used" if error.filename else "the output can't be written"
+        )
+        print(f"doseunits: {_sentence(f'{where} ({files.why(error)})')}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # not the input's fault: say so, and not as a traceback
         what = f"unexpected error, a bug to report: {type(error).__name__}: {error}"
         print(f"doseunits: {_sentence(what)}", file=sys.stderr)
         return EXIT_BUG
-    from doseunits.gui.startup import start
 
-    return start()
+
+def _command(args: argparse.Namespace) -> int | None:
+    """The command's exit status; None: no command, the window opens."""
+    if args.self_test:
+        from doseunits.cli.selftest import run_self_test
+
+        return run_self_test()
+    if args.command == "calc":
+        return _calc(args)
+    if args.command == "scan":
+        return _scan(args)
+    if args.command == "audit":
+        return _audit(args)
+    if args.command == "catalog":
+        from doseunits.cli.catalog_commands import run_catalog
+
+        return run_catalog(args)
+    return None
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device: what is still buffered for it would
+    fail again when Python exits, with a message and status 120 (Python's own advice
+    for a broken pipe)."""
+    if sys.stdout is None:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no descriptor (a test's captured output)
+        pass
 
 
 def _calc(args: argparse.Namespace) -> int:

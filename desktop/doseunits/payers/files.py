@@ -27,6 +27,8 @@ def load_payers(files: Iterable[Path]) -> PayerList:
         if not isinstance(tables, list) or not tables:
             raise CatalogError(f"Payer file {path} has no [[payer]] tables.")
         for index, table in enumerate(tables, start=1):
+            if not isinstance(table, dict):  # payer = ["x"]: not a [[payer]] table
+                raise CatalogError(f"Payer file {path}, payer #{index}: is not a [[payer]] table.")
             payer = _payer(path, index, table)
             by_id[payer.id] = payer
     return PayerList(tuple(by_id.values()))
