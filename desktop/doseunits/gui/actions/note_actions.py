@@ -44,8 +44,8 @@ class NoteActions(QObject):
         made = []
         for name, text, slot, tip in (
             ("copyButton", "&Copy note", self.copy, "Copy the note (Ctrl+Shift+C)"),
-            ("saveButton", "&Save as text…", self.save, "Save the note as a text file (Ctrl+S)"),
-            ("printButton", "&Print / PDF…", self.print_note,
+            ("saveButton", "Save as text…", self.save, "Save the note as a text file (Ctrl+S)"),
+            ("printButton", "Print / PDF…", self.print_note,
              "Print the note, or print it to a PDF file (Ctrl+P)"),
         ):  # fmt: skip
             button = QPushButton(text)

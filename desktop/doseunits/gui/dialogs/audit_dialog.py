@@ -73,7 +73,7 @@ class AuditDialog(QDialog):
         self.output_path = QLineEdit()
         self.output_path.setObjectName("auditOutput")
         self.output_path.setAccessibleName("Report CSV to write")
-        browse_in = _button("auditInputBrowse", "&Choose…", self.choose_input)
+        browse_in = _button("auditInputBrowse", "Choo&se…", self.choose_input)
         browse_out = _button("auditOutputBrowse", "C&hoose…", self.choose_output)
         files = QGridLayout()
         rows = (

@@ -56,7 +56,7 @@ class BillingOptions(QWidget):
         self.rounding.setSpecialValueText("off")
         self.rounding.setToolTip(_ROUNDING_TIP)
         self.rounding.valueChanged.connect(self.changed)
-        caption = QLabel("Dose &rounding policy")
+        caption = QLabel("Dose rounding pol&icy")
         caption.setBuddy(self.rounding)
         layout.addRow(caption, self.rounding)
 

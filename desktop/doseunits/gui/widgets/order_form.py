@@ -49,7 +49,7 @@ class OrderForm(QWidget):
         super().__init__(parent)
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.flat = QRadioButton("&Flat dose")
+        self.flat = QRadioButton("Flat d&ose")
         self.flat.setObjectName("flatDoseMode")
         self.per_kg = QRadioButton("Weight-&based")
         self.per_kg.setObjectName("perKgDoseMode")

@@ -23,7 +23,7 @@ class RoundingBanner(QFrame):
         self.text = QLabel()
         self.text.setObjectName("roundingText")
         self.text.setWordWrap(True)
-        self.button = QPushButton("Accept &rounded dose")
+        self.button = QPushButton("&Accept rounded dose")
         self.button.setObjectName("acceptRoundingButton")
         self.button.clicked.connect(self._accept)
         layout = QHBoxLayout(self)

@@ -84,7 +84,7 @@ class VialPanel(QWidget):
         self.scan.setPlaceholderText("Scan a vial here (or anywhere in the window)")
         self.scan_message = FieldMessage("scanMessage")
         scan_row = QHBoxLayout()
-        scan_label = QLabel("Sc&an")
+        scan_label = QLabel("Scan &vial")
         scan_label.setBuddy(self.scan)
         scan_row.addWidget(scan_label)
         scan_row.addWidget(self.scan, 1)
