@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QDialog,
     QGroupBox,
@@ -146,3 +147,106 @@ def test_alt_r_goes_back_to_the_drug(qtbot: QtBot, window: MainWindow) -> None:
     reason.setFocus()
     qtbot.keyClick(reason, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.drug_selector.hasFocus())
+
+
+def active(qtbot: QtBot, window: MainWindow) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def drug_id(window: MainWindow) -> str:
+    drug = window.drug_selector.current_drug()
+    return drug.id if drug else ""
+
+
+def type_drug(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Type into the picker, then let its list of matches settle (one event loop turn)."""
+    line = window.drug_selector.lineEdit()
+    assert line is not None
+    qtbot.keyClicks(line, text)
+    qtbot.wait(10)
+
+
+def test_focus_starts_in_the_drug_picker_with_its_text_selected(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    active(qtbot, window)
+    assert QApplication.focusWidget() is window.drug_selector
+    line = window.drug_selector.lineEdit()
+    assert line is not None
+    assert line.selectedText() == line.text() != ""
+    type_drug(qtbot, window, "nivo")  # replaces the selected name
+    assert line.text() == "nivo"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter])
+def test_tab_and_enter_take_the_highlighted_match(
+    qtbot: QtBot, window: MainWindow, key: Qt.Key
+) -> None:
+    active(qtbot, window)
+    window.focus_drug()
+    type_drug(qtbot, window, "ritux")  # two drugs: rituximab (first), rituximab SC
+    assert drug_id(window) == ""
+    assert window.drug_selector.highlighted_match() is not None
+    qtbot.keyClick(QApplication.focusWidget(), key)
+    assert drug_id(window) == "rituximab"
+    assert window.drug_selector.currentText() == "Rituximab (Rituxan) - J9312"
+    assert not window.drug_message.isVisible()  # no "No drug matches" beside the match
+    assert not window.drug_selector.hasFocus()  # Tab and Enter both move on
+    assert QApplication.focusWidget() is window.order_form.flat or key != Qt.Key.Key_Tab
+
+
+def test_enter_goes_on_to_the_dose_the_order_uses(qtbot: QtBot, window: MainWindow) -> None:
+    active(qtbot, window)
+    type_drug(qtbot, window, "nivo")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.order_form.inputs["dose"]
+    window.order_form.per_kg.setChecked(True)
+    window.focus_drug()
+    type_drug(qtbot, window, "saci")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert drug_id(window) == "sacituzumab-govitecan"
+    assert QApplication.focusWidget() is window.order_form.inputs["dose_per_kg"]
+
+
+def test_the_arrow_keys_choose_another_match(qtbot: QtBot, window: MainWindow) -> None:
+    active(qtbot, window)
+    type_drug(qtbot, window, "ritux")
+    popup = QApplication.activePopupWidget()
+    assert isinstance(popup, QAbstractItemView)
+    assert popup.currentIndex().row() == 0  # the first match is highlighted
+    assert [i.row() for i in popup.selectionModel().selectedIndexes()] == [0]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert drug_id(window) == "rituximab-hyaluronidase"
+
+
+def test_a_name_matching_one_drug_is_that_drug_while_typing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    active(qtbot, window)
+    type_drug(qtbot, window, "nivo")
+    assert drug_id(window) == "nivolumab"
+    assert window.drug_selector.currentText() == "nivo"  # still as typed
+    window.order_form.inputs["dose"].setText("480")
+    assert window.result is not None
+    assert window.result.drug.id == "nivolumab"
+    counts_before = [s.value() for s in window.vials._spins]
+    type_drug(qtbot, window, "l")  # "nivol": the same drug, its vials untouched
+    assert [s.value() for s in window.vials._spins] == counts_before
+    assert drug_id(window) == "nivolumab"
+
+
+def test_a_text_matching_nothing_stays_an_error_after_tab(qtbot: QtBot, window: MainWindow) -> None:
+    active(qtbot, window)
+    type_drug(qtbot, window, "zzz")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert drug_id(window) == ""
+    assert "No drug matches 'zzz'" in window.drug_message.text()
+
+
+def test_new_order_puts_focus_back_in_the_drug_picker(qtbot: QtBot, window: MainWindow) -> None:
+    active(qtbot, window)
+    window.order_form.inputs["dose"].setFocus()
+    window.new_order()
+    assert QApplication.focusWidget() is window.drug_selector

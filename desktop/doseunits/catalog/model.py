@@ -132,7 +132,9 @@ class Catalog:
         raise InputError(f"No drug {wanted!r} in the catalog; known drugs: {known}.", "drug")
 
     def search(self, text: str) -> list[Drug]:
-        """Drugs whose id, name, HCPCS or any NDC contains ``text`` (digits match NDCs)."""
+        """Drugs whose id, name, HCPCS or any NDC contains ``text`` (digits match NDCs),
+        best first: the drug ``text`` names exactly (id, name, HCPCS), then names and ids
+        that start with it, then the rest, each in catalog order."""
         key = text.strip().casefold()
         digits = re.sub(r"\D", "", key)
         found = []
@@ -141,7 +143,14 @@ class Catalog:
             ndcs = " ".join(f"{p.ndc} {p.ndc.eleven}" for p in drug.presentations)
             if key in words or key in ndcs or (len(digits) >= 4 and digits in ndcs):
                 found.append(drug)
-        return found
+
+        def rank(drug: Drug) -> int:
+            names = (drug.id.casefold(), drug.name.casefold())
+            if key in (*names, drug.hcpcs.casefold()):
+                return 0
+            return 1 if any(name.startswith(key) for name in names) else 2
+
+        return sorted(found, key=rank)
 
     def lookup_ndc(self, ndc: Ndc) -> tuple[Drug, Presentation] | None:
         for drug in self.drugs:

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._build()
         restore_settings(self)
         self._drug_changed(self.drug_selector.current_drug())
+        self.focus_drug()  # what is typed first goes into the drug picker
 
     # Layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.statusBar()
 
         self.drug_selector.drugChanged.connect(self._drug_changed)
+        self.drug_selector.accepted.connect(self.focus_dose)  # Enter: on to the dose
         self.order_form.changed.connect(self.recompute)
         self.vials.changed.connect(self.recompute)
         self.note_form.changed.connect(self.recompute)
@@ -463,7 +465,19 @@ class MainWindow(QMainWindow):
                        self.billing):  # fmt: skip
             widget.blockSignals(False)
         self.recompute()
-        self.order_form.inputs["dose"].setFocus()
+        self.focus_drug()
+
+    def focus_drug(self) -> None:
+        """The drug picker, its text selected: typing replaces it."""
+        self.drug_selector.setFocus()
+        line = self.drug_selector.lineEdit()
+        if line is not None:
+            line.selectAll()
+
+    def focus_dose(self) -> None:
+        """The first amount the dose type uses: the dose, or the dose per kg."""
+        form = self.order_form
+        form.inputs["dose_per_kg" if form.weight_based else "dose"].setFocus()
 
     def show_catalog(self) -> None:
         from doseunits.gui.dialogs.info import catalog_dialog
