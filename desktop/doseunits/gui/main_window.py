@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         if drug is not None:
             self.order_form.set_measure(drug.measure)
         self.vials.set_drug(drug)
+        self.vials.scan_message.clear_message()  # about the last drug's vial, if any
         self.drug_box.show_drug(drug)
         self.recompute()
 
@@ -209,7 +210,6 @@ class MainWindow(QMainWindow):
                 )
             return self._show(None)
         if not self.order_form.has_dose():
-            self.vials.show_plan(None)
             return self._show(None)
         from doseunits.engine.draft import build_order
         from doseunits.outputs.note import render_note
@@ -407,7 +407,9 @@ class MainWindow(QMainWindow):
         self.result = result
         self.snippet_text = snippet
         self.picture.show_result(result)
-        if result is None:
+        if result is None:  # nothing that followed the last plan stays
+            self.vials.show_plan(None)  # counts the user typed stay, marked as typed
+            self.rounding_banner.show_suggestion(None)
             self.results.clear_result()
         else:
             self.results.show_result(result, snippet)

@@ -23,6 +23,8 @@ from doseunits.quantities import fmt
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from PySide6.QtGui import QResizeEvent
+
     from doseunits.engine.billing import BillingResult
 
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
@@ -77,7 +79,7 @@ class ResultsPanel(QWidget):
         self.warnings.setObjectName("warningsView")
         self.warnings.setAccessibleName("Warnings")
         self.warnings.setReadOnly(True)
-        self.warnings.setFixedHeight(self.fontMetrics().height() * 4)
+        self._fit_warnings()
         self.steps = QLabel()
         self.steps.setObjectName("stepsView")
         self.steps.setWordWrap(True)
@@ -118,6 +120,7 @@ class ResultsPanel(QWidget):
                 self.amounts[(row, column)].setText(text)
         self._fill_lines(line_rows(result))
         self.warnings.setPlainText("\n".join(w.text for w in result.warnings) or "No warnings.")
+        self._fit_warnings()
         self.steps.setText("\n".join(result.steps))
         if not self.fixed_font:
             from PySide6.QtGui import QFontDatabase  # ~1.5 ms of start-up otherwise
@@ -131,8 +134,30 @@ class ResultsPanel(QWidget):
             label.setText("-")
         self._fill_lines([])
         self.warnings.clear()
+        self._fit_warnings()
         self.steps.clear()
         self.snippet.clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_warnings()  # narrower: the same warnings take more lines
+
+    def _fit_warnings(self) -> None:
+        """As tall as its warnings, wrapped at its width (two lines at least, so one
+        warning coming or going does not move what is below)."""
+        from PySide6.QtCore import QRect
+
+        box = self.warnings
+        metrics = box.fontMetrics()
+        margin = int(box.document().documentMargin())
+        width = max(box.viewport().width() - 2 * margin, 10 * metrics.averageCharWidth())
+        flags = 0x1000 | 0x0020  # TextWordWrap | AlignTop, not Qt's enums: gui/qt_fast.py
+        text = box.toPlainText()
+        height = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
+        lines = max(2, -(-height // metrics.lineSpacing()))
+        wanted = lines * metrics.lineSpacing() + 2 * margin + 2 * box.frameWidth() + 2
+        if box.height() != wanted or box.minimumHeight() != wanted:
+            box.setFixedHeight(wanted)
 
     def _fill_lines(self, rows: Sequence[tuple[str, ...]]) -> None:
         self.lines.setRowCount(len(rows))

@@ -88,8 +88,13 @@ class VialPanel(QWidget):
         scan_label.setBuddy(self.scan)
         scan_row.addWidget(scan_label)
         scan_row.addWidget(self.scan, 1)
+        # Beside the button, so it takes no line of its own when it comes and goes.
+        self.typed_note = QLabel("Counts as typed, not the plan.")
+        self.typed_note.setObjectName("vialCountsTyped")
+        self.typed_note.setWordWrap(True)
+        self.typed_note.hide()
         buttons = QHBoxLayout()
-        buttons.addStretch()
+        buttons.addWidget(self.typed_note, 1)
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -138,7 +143,7 @@ class VialPanel(QWidget):
             self.lot_inputs.append(lot)
             self.expiry_inputs.append(expiry)
         self._filling = False
-        self.edited = False
+        self._set_edited(False)
         for row, spin in enumerate(self._spins):
             self.table.setRowHeight(row, spin.sizeHint().height() + 2)
         self.table.setFixedHeight(self._table_height())
@@ -172,8 +177,14 @@ class VialPanel(QWidget):
         self._filling = False
 
     def follow_plan(self) -> None:
-        self.edited = False
+        self._set_edited(False)
         self.changed.emit()
+
+    def _set_edited(self, edited: bool) -> None:
+        """Counts typed (or scanned) by the user stay as they are until the least-waste
+        button; the note beside it says so."""
+        self.edited = edited
+        self.typed_note.setVisible(edited)
 
     def set_count(self, ndc: Ndc, count: int) -> None:
         """As if typed (used by tests and, later, by barcode scans)."""
@@ -197,7 +208,7 @@ class VialPanel(QWidget):
         if expiry and (not known or expiry.isoformat() < known):
             self.expiry_inputs[row].setText(expiry.isoformat())  # the earliest expiry counts
         self._filling = False
-        self.edited = True
+        self._set_edited(True)
         self.changed.emit()
 
     def typed_vials(self) -> tuple[str, ...] | None:
@@ -237,7 +248,7 @@ class VialPanel(QWidget):
         for presentation, spin in zip(self._presentations, self._spins, strict=True):
             spin.setValue(counts.get(presentation.ndc, 0))
         self._filling = False
-        self.edited = True
+        self._set_edited(True)
         self.changed.emit()
 
     def set_lots(self, lots: Mapping[Ndc, tuple[str, str]]) -> None:
@@ -248,7 +259,7 @@ class VialPanel(QWidget):
             self.expiry_inputs[row].setText(expiry)
 
     def clear(self) -> None:
-        self.edited = False
+        self._set_edited(False)
         self._filling = True
         for spin in self._spins:
             spin.setValue(0)
@@ -267,7 +278,7 @@ class VialPanel(QWidget):
 
     def _count_edited(self) -> None:
         if not self._filling:
-            self.edited = True
+            self._set_edited(True)
             self.changed.emit()
 
     def _detail_edited(self) -> None:
