@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeAlias
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
 
     from doseunits.app.site import Site
     from doseunits.engine.billing import BillingResult
@@ -117,44 +118,60 @@ class MainWindow(QMainWindow):
         }
 
         left = QWidget()
+        left.setObjectName("orderPane")
         left_layout = QVBoxLayout(left)
         for box in (self.drug_box, order_box, billing_box, vial_box, note_box):
             left_layout.addWidget(box)
         left_layout.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidget(left)
-        scroll.setWidgetResizable(True)
-        set_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.form_pane = _scroll_pane(left, "formPane")
 
         self.picture = VialPicture()
         self.results = ResultsPanel()
-        self.export_message = FieldMessage("exportMessage")
+        self.export_message = FieldMessage("exportMessage", lines=0)  # after an action
         self.note_actions = NoteActions(
             self, self.export_message, lambda: self.snippet_text, self._title
         )
         right = QWidget()
+        right.setObjectName("resultsPane")
         right_layout = QVBoxLayout(right)
-        self.rounding_banner = RoundingBanner()
-        right_layout.addWidget(self.rounding_banner)
         top = QHBoxLayout()
         top.addWidget(self.picture, 1)
         top.addWidget(self.results.amounts_box)
         right_layout.addLayout(top)
         right_layout.addWidget(self.results, 1)
-        right_layout.addWidget(self.export_message)
-        right_layout.addLayout(self._buttons())
-
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        scroll.setMinimumWidth(
-            left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        self.results_pane = _scroll_pane(right, "resultsScroll")
+        self.form_pane.setMinimumWidth(
+            left.minimumSizeHint().width() + _bar_width(self.form_pane) + 4
         )
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([scroll.minimumWidth(), 4 * scroll.minimumWidth()])
-        self.setCentralWidget(splitter)
+        self.results_pane.setMinimumWidth(
+            right.minimumSizeHint().width() + _bar_width(self.results_pane) + 4
+        )
+        #: Narrower than this, the order and the results are two tabs (see _arrange).
+        self.wide_width = self.form_pane.minimumWidth() + self.results_pane.minimumWidth() + 40
+
+        # Side by side when the window is wide enough, else two tabs; what is below them
+        # (the rounding suggestion, the lines in short, the buttons) is always in view.
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("paneSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setMinimumWidth(1)  # the window may get narrower: tabs, then
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("paneTabs")
+        self.tabs.setAccessibleName("Order and results")
+        self.tabs.hide()
+        self.narrow = False
+        self._into_splitter()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        self.rounding_banner = RoundingBanner()
+        column.addWidget(self.rounding_banner)
+        column.addWidget(self.splitter, 1)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.results.summary)
+        column.addWidget(self.export_message.slot)
+        column.addLayout(self._buttons())
+        self.setCentralWidget(central)
+        self._tab_actions()
         self.order_history = OrderHistory(self)
         self.note_actions.noteSent.connect(self.order_history.order_finished)  # finished
         build_menus(self, self.note_actions, self.order_history)
@@ -188,6 +205,61 @@ class MainWindow(QMainWindow):
         row.addWidget(self.new_button)
         return row
 
+    def _into_splitter(self) -> None:
+        self.splitter.addWidget(self.form_pane)
+        self.splitter.addWidget(self.results_pane)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([self.form_pane.minimumWidth(), self.results_pane.minimumWidth()])
+
+    def _tab_actions(self) -> None:
+        """Ctrl+1 and Ctrl+2 show the order and the results when they are tabs (Ctrl+Tab
+        too, as in every tab widget)."""
+        from PySide6.QtGui import QAction
+
+        for key, pane in (("Ctrl+1", self.form_pane), ("Ctrl+2", self.results_pane)):
+            action = QAction(parent=self)
+            set_property(action, "shortcut", key)
+            action.triggered.connect(lambda _=False, pane=pane: self.show_pane(pane))
+            self.addAction(action)
+
+    def show_pane(self, pane: QWidget) -> None:
+        """Bring the order or the results into view (a tab, when the window is narrow)."""
+        if self.narrow:
+            self.tabs.setCurrentWidget(pane)
+
+    def _arrange(self) -> None:
+        """Side by side when both fit; two tabs, Order and Results, when they don't (a
+        small or scaled screen). The lines in short stay below the tabs while typing."""
+        narrow = self.width() < self.wide_width
+        if narrow == self.narrow:
+            return
+        focus = QApplication.focusWidget()
+        self.narrow = narrow
+        self.setUpdatesEnabled(False)
+        try:
+            if narrow:
+                self.tabs.addTab(self.form_pane, "Order")
+                self.tabs.addTab(self.results_pane, "Results")
+                self.tabs.setTabToolTip(0, "The order (Ctrl+1)")
+                self.tabs.setTabToolTip(1, "Lines, steps and the note (Ctrl+2)")
+                self.splitter.hide()
+                self.tabs.show()
+            else:
+                self.tabs.clear()
+                self._into_splitter()
+                self.tabs.hide()
+                self.splitter.show()
+            self.results.summary.setVisible(narrow)
+        finally:
+            self.setUpdatesEnabled(True)
+        if focus is not None and focus.isVisible():
+            focus.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange()
+        super().resizeEvent(event)
+
     # Computing ----------------------------------------------------------------------
     def _drug_changed(self, drug: Drug | None) -> None:
         self.accepted_rounding = None  # it was worked out for the drug that was picked
@@ -201,6 +273,7 @@ class MainWindow(QMainWindow):
     def recompute(self) -> None:
         """Read the inputs, ask the engine, show the result or mark what is wrong."""
         self._clear_messages()
+        self.rounding_banner.reserve(bool(self.billing.policy()))
         drug = self.drug_selector.current_drug()
         if drug is None:
             text = self.drug_selector.currentText().strip()
@@ -509,6 +582,21 @@ class MainWindow(QMainWindow):
         self.scan_catcher.flush()  # keys held as a possible scan go in before saving
         self.save_settings()
         super().closeEvent(event)
+
+
+def _scroll_pane(content: QWidget, name: str) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    set_property(scroll, "frameShape", "NoFrame")  # the group boxes draw the frames
+    set_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+    return scroll
+
+
+def _bar_width(scroll: QScrollArea) -> int:
+    bar = scroll.verticalScrollBar()
+    return bar.sizeHint().width() if bar is not None else 0
 
 
 def _compute(order: DoseOrder) -> BillingResult:

@@ -42,8 +42,8 @@ class BillingOptions(QWidget):
         caption = QLabel("Pa&yer profile")
         caption.setBuddy(self.payer)
         layout.addRow(caption, self.payer)
-        self.message = FieldMessage("payerSelectorMessage")
-        layout.addRow(self.message)  # a row of its own: hidden, it takes no space
+        self.message = FieldMessage("payerSelectorMessage", lines=0)  # on a payer change
+        layout.addRow(self.message.slot)  # a row of its own
         self.acquired_340b = QCheckBox("&340B-acquired drug (adds the payer's 340B modifier)")
         self.acquired_340b.setObjectName("acquired340bCheck")
         self.acquired_340b.toggled.connect(self.changed)

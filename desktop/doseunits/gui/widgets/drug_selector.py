@@ -235,7 +235,7 @@ class DrugBox(QGroupBox):
         row.addWidget(label)
         row.addWidget(self.selector, 1)
         layout.addLayout(row)
-        for widget in (self.message, self.info, self.note):
+        for widget in (self.message.slot, self.info, self.note):
             layout.addWidget(widget)
 
     def show_drug(self, drug: Drug | None) -> None:

@@ -70,8 +70,17 @@ class ResultsPanel(QWidget):
         header = self.lines.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self._size_lines()
         lines_layout.addWidget(self.lines)
         layout.addWidget(lines_box)
+        # The lines in short, for a window too narrow to show the results beside the
+        # order (the window shows it then, under its tabs).
+        self.summary = QLabel()
+        self.summary.setObjectName("linesSummary")
+        self.summary.setAccessibleName("Claim lines in short")
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumHeight(self.fontMetrics().lineSpacing())
+        self.summary.hide()
 
         # One warning a line, in a read-only text box like the note's (not a list widget:
         # its classes and their enums cost start-up ~3 ms for no gain).
@@ -96,6 +105,8 @@ class ResultsPanel(QWidget):
         self.snippet.setObjectName("snippetView")
         self.snippet.setAccessibleName("Documentation note")
         self.snippet.setReadOnly(True)
+        # A whole short note in view; in a small window the results pane scrolls instead.
+        self.snippet.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         self.fixed_font = False  # set with the first note: nothing shows it before one
         note_layout.addWidget(self.snippet)
         layout.addWidget(note_box, 1)
@@ -118,7 +129,14 @@ class ResultsPanel(QWidget):
         for row, texts in values.items():
             for column, text in enumerate(texts, start=1):
                 self.amounts[(row, column)].setText(text)
-        self._fill_lines(line_rows(result))
+        rows = line_rows(result)
+        self._fill_lines(rows)
+        self.summary.setText(
+            "Lines: " + "; ".join(
+                " ".join(part for part in (row[0], row[1], f"{row[2]} units") if part)
+                for row in rows if row[2]
+            )
+        )  # fmt: skip
         self.warnings.setPlainText("\n".join(w.text for w in result.warnings) or "No warnings.")
         self._fit_warnings()
         self.steps.setText("\n".join(result.steps))
@@ -133,30 +151,49 @@ class ResultsPanel(QWidget):
         for label in self.amounts.values():
             label.setText("-")
         self._fill_lines([])
+        self.summary.setText("Lines: none yet (no valid order).")
         self.warnings.clear()
         self._fit_warnings()
         self.steps.clear()
         self.snippet.clear()
 
+    def _size_lines(self) -> None:
+        """Wide enough for a line's every column without a horizontal scroll bar."""
+        advance = self.lines.fontMetrics().horizontalAdvance
+        samples = (
+            "HCPCS",
+            "Modifiers",
+            "Units",
+            "50242-0917-01",
+            "NDC qty",
+            "N450242091701 ML17.5",
+        )
+        width = sum(advance(sample) + 16 for sample in samples) + 2 * self.lines.frameWidth()
+        self.lines.setMinimumWidth(width)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_warnings()  # narrower: the same warnings take more lines
+        if self.warnings.toPlainText():  # narrower: the same warnings take more lines
+            self._fit_warnings()
 
     def _fit_warnings(self) -> None:
         """As tall as its warnings, wrapped at its width (two lines at least, so one
-        warning coming or going does not move what is below)."""
-        from PySide6.QtCore import QRect
-
+        warning coming or going does not move what is below). Empty (at start), two
+        lines without measuring text: that cost the first frame ~45 M instructions."""
         box = self.warnings
         metrics = box.fontMetrics()
-        margin = int(box.document().documentMargin())
-        width = max(box.viewport().width() - 2 * margin, 10 * metrics.averageCharWidth())
-        flags = 0x1000 | 0x0020  # TextWordWrap | AlignTop, not Qt's enums: gui/qt_fast.py
+        margin = 4  # QTextDocument's documentMargin, as the box's own document has
+        lines = 2
         text = box.toPlainText()
-        height = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
-        lines = max(2, -(-height // metrics.lineSpacing()))
+        if text:
+            from PySide6.QtCore import QRect
+
+            width = max(box.viewport().width() - 2 * margin, 10 * metrics.averageCharWidth())
+            flags = 0x1000 | 0x0020  # TextWordWrap | AlignTop, not Qt's enums: gui/qt_fast.py
+            height = metrics.boundingRect(QRect(0, 0, width, 100_000), flags, text).height()
+            lines = max(lines, -(-height // metrics.lineSpacing()))
         wanted = lines * metrics.lineSpacing() + 2 * margin + 2 * box.frameWidth() + 2
-        if box.height() != wanted or box.minimumHeight() != wanted:
+        if box.minimumHeight() != wanted or box.maximumHeight() != wanted:
             box.setFixedHeight(wanted)
 
     def _fill_lines(self, rows: Sequence[tuple[str, ...]]) -> None:

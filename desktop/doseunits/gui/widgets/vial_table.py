@@ -93,16 +93,19 @@ class VialPanel(QWidget):
         self.typed_note.setObjectName("vialCountsTyped")
         self.typed_note.setWordWrap(True)
         self.typed_note.hide()
+        kept = self.typed_note.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)  # the button stays where it is
+        self.typed_note.setSizePolicy(kept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.typed_note, 1)
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(scan_row)
-        layout.addWidget(self.scan_message)
+        layout.addWidget(self.scan_message.slot)
         layout.addWidget(self.table)
         layout.addWidget(self.unverified_note)
-        layout.addWidget(self.message)
+        layout.addWidget(self.message.slot)
         layout.addLayout(buttons)
         self.edited = False
         self._presentations: list[Presentation] = []
