@@ -1,4 +1,8 @@
-"""Getting the note out: clipboard, an atomically written text file, print or PDF."""
+"""Getting the note out: clipboard, an atomically written text file, print or PDF.
+
+A PDF is made by QPdfWriter (QtGui), not QPrinter: QtPrintSupport opens connections to
+the local print service (CUPS) even to write a file. Printing keeps the print dialog.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +50,53 @@ def print_note(printer: QPrinter, text: str, title: str) -> None:
     note_document(text, title).print_(printer)
 
 
+class PdfNotWritten(OSError):
+    """The PDF could not be written whole (a full disk, a folder that refuses it)."""
+
+
+def save_pdf_atomically(path: Path, text: str, title: str) -> None:
+    """Write the note as a PDF beside the target, check it, then replace the target: a
+    full disk or a refusing folder never leaves half a PDF, nor truncates an old one.
+
+    Raises OSError (PdfNotWritten when Qt wrote nothing usable, as it does without
+    saying so); the caller shows it and keeps what is on screen.
+    """
+    from PySide6.QtGui import QPdfWriter
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".pdf", dir=path.parent)
+    os.close(handle)
+    written = Path(temporary)
+    try:
+        writer = QPdfWriter(temporary)
+        writer.setTitle(title)
+        writer.setCreator("DoseUnits")
+        writer.setResolution(300)
+        note_document(text, title).print_(writer)
+        del writer  # the file is complete once the writer is gone
+        check_pdf(written)
+        with written.open("rb") as stream:
+            os.fsync(stream.fileno())
+        os.replace(written, path)
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
+
+
+def check_pdf(path: Path) -> None:
+    """A whole PDF: its header, at least one page, and its end-of-file marker last (a
+    write cut short by a full disk has no trailer). Raises PdfNotWritten."""
+    data = path.read_bytes()
+    if not data:
+        raise PdfNotWritten(0, "nothing was written")
+    if not data.startswith(b"%PDF-") or b"/Type /Page" not in data:
+        raise PdfNotWritten(0, "the file written is not a PDF")
+    if not data.rstrip().endswith(b"%%EOF"):
+        raise PdfNotWritten(0, "the PDF was cut short (is the disk full?)")
+
+
 def pdf_printer(path: Path) -> QPrinter:
+    """A printer that prints to a PDF file (for tests of the print path; the window's
+    own PDFs come from save_pdf_atomically)."""
     from PySide6.QtPrintSupport import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -93,13 +93,24 @@ class NoteActions(QObject):
             self.noteSent.emit()
 
     def save_pdf(self) -> None:
+        """Through QPdfWriter, checked, then in place of the target; a failure is a
+        message and the order is not finished (nothing recorded in the history)."""
         from doseunits.gui.actions import export
 
         path = self.ask_pdf_path() if self.note() else None
-        if path is not None:
-            export.print_note(export.pdf_printer(path), self.note(), self.title())
-            self._status(f"Note saved as PDF to {path}.")
-            self.noteSent.emit()
+        if path is None:
+            return
+        try:
+            export.save_pdf_atomically(path, self.note(), self.title())
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.message.show_message(
+                ERROR, f"The note was not saved as PDF to {path} ({reason}); it is still on screen."
+            )
+            return
+        self.message.clear_message()
+        self._status(f"Note saved as PDF to {path}.")
+        self.noteSent.emit()
 
     def _ask_save_path(self) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
