@@ -87,14 +87,14 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "date_of_service": result.order.date_of_service.isoformat(),
         "payer": result.order.payer.name
         + (" (340B-acquired)" if result.order.acquired_340b else ""),
-        "dose_basis": result.dose_basis,
+        "dose_basis": _ordered_dose(result),
         **values,
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
         "vials": "\n".join(_vial_lines(result, u)),
         "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
         "warnings": _warnings_block(result),
-        "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
+        "details": "\n".join(_detail_lines(result.order.details)),
         "version": __version__,
         # The billed drug's own entry: the facts this note used, not the newest of others.
         "catalog_date": drug.reviewed.isoformat() if drug.reviewed else "(unknown)",
@@ -148,6 +148,16 @@ def _warnings_block(result: BillingResult) -> str:
 #: core/history.py), so the words live here once.
 ROUNDED_FROM = "Dose rounded from"
 PRIOR_AUTH_LABEL = "Prior authorization"
+
+
+def _ordered_dose(result: BillingResult) -> str:
+    """The order as the prescriber wrote it; after an accepted rounding, that order and,
+    on the next line, the rounding (the dose the lines bill is the rounded one)."""
+    order = result.order
+    if order.rounded_from_mg is None:
+        return result.dose_basis
+    written = order.rounded_from_basis or f"{result.drug.amount(order.rounded_from_mg)} flat dose"
+    return "\n".join([f"{written} (as written)", *_rounding_lines(result)])
 
 
 def _rounding_lines(result: BillingResult) -> list[str]:
