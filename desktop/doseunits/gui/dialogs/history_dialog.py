@@ -160,7 +160,9 @@ class HistoryDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
-        self.status.setText(f"{len(self.entries)} orders found.")
+        from doseunits.gui.dialogs.info import plural
+
+        self.status.setText(f"{plural(len(self.entries), 'order')} found.")
         if self.entries:
             self.table.selectRow(0)
         self._selection_changed()
