@@ -87,3 +87,29 @@ def test_the_warnings_box_grows_to_show_every_warning(qtbot: QtBot, window: Main
     window.resize(900, 700)  # narrower: more wrapped lines, a taller box
     qtbot.wait(20)
     assert bar.maximum() == 0
+
+
+def test_a_second_ndc_row_is_explained_in_the_window_and_the_note(window: MainWindow) -> None:
+    field(window, "dose").setText("2040")  # 1200 mg + 840 mg: one line, two NDCs
+    rows = line_rows(window)
+    assert [row[0] for row in rows] == [
+        "J9022",
+        "\N{DOWNWARDS ARROW WITH TIP RIGHTWARDS} same line",
+    ]
+    assert window.results.second_ndc.isVisible()
+    assert "item 19 / the 837P NTE segment" in window.results.second_ndc.text()
+    note = window.results.snippet.toPlainText()
+    assert 'never on a line of its own (Palmetto GBA, "Reporting the NDC").' in note
+    field(window, "dose").setText("1050")  # one NDC: nothing to explain
+    assert not window.results.second_ndc.isVisible()
+    assert "Palmetto" not in window.results.snippet.toPlainText()
+
+
+def test_ml_has_one_precision_in_the_amounts_the_note_and_the_lines(window: MainWindow) -> None:
+    field(window, "dose").setText("1000")  # 1000 mg at 60 mg/mL: 16.666... mL
+    assert window.results.amounts[(1, 2)].text() == "16.667"
+    assert window.results.amounts[(2, 2)].text() == "3.333"
+    note = window.results.snippet.toPlainText()
+    assert "Administered: 1000 mg (16.667 mL)" in note
+    assert "Discarded: 200 mg (3.333 mL)" in note
+    assert [row[4] for row in line_rows(window)] == ["16.667 ML", "3.333 ML"]

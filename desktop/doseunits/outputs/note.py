@@ -92,7 +92,10 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
         "vials": "\n".join(_vial_lines(result, u)),
-        "lines": "\n".join(f"- {line_text(line)}" for line in result.lines),
+        "lines": "\n".join(
+            [f"- {line_text(line)}" for line in result.lines]
+            + ([SECOND_NDC] if any(len(line.ndcs) > 1 for line in result.lines) else [])
+        ),
         "warnings": _warnings_block(result),
         "details": "\n".join(_detail_lines(result.order.details)),
         "version": __version__,
@@ -106,8 +109,17 @@ def _in_mg(value: Decimal, measure: Unit) -> str:
 
 
 def ml(volume: Decimal) -> str:
-    """Volumes in the note: to 0.01 mL, which is what a syringe is read to."""
-    return fmt_places(volume, 2)
+    """Volumes in the note, the window and the command line: to 0.001 mL, as the claim's
+    NDC quantity (``N450242091701 ML16.667``), so every mL shown agrees with the claim."""
+    return fmt_places(volume, 3)
+
+
+#: Said under the lines when a line lists a second NDC (docs/billing-rules.md §4).
+SECOND_NDC = (
+    "A line with two NDCs is one claim line: on a Medicare claim the second NDC goes in "
+    'item 19 / the 837P NTE segment, never on a line of its own (Palmetto GBA, "Reporting '
+    'the NDC").'
+)
 
 
 def line_text(line: ClaimLine) -> str:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from doseunits.outputs.note import ml
+from doseunits.outputs.note import SECOND_NDC, ml
 from doseunits.quantities import fmt
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from doseunits.engine.billing import BillingResult
 
+SAME_LINE = "\N{DOWNWARDS ARROW WITH TIP RIGHTWARDS} same line"
 LINE_COLUMNS = ("HCPCS", "Modifiers", "Units", "NDC", "NDC qty", "N4 string")
 AMOUNT_ROWS = ("Administered", "Discarded", "Opened (labeled)")
 
@@ -72,6 +73,11 @@ class ResultsPanel(QWidget):
         header.setStretchLastSection(True)
         self._size_lines()
         lines_layout.addWidget(self.lines)
+        self.second_ndc = QLabel(f"{SAME_LINE}: {SECOND_NDC}")
+        self.second_ndc.setObjectName("secondNdcNote")
+        self.second_ndc.setWordWrap(True)
+        self.second_ndc.hide()
+        lines_layout.addWidget(self.second_ndc)
         layout.addWidget(lines_box)
         # The lines in short, for a window too narrow to show the results beside the
         # order (the window shows it then, under its tabs).
@@ -198,9 +204,17 @@ class ResultsPanel(QWidget):
 
     def _fill_lines(self, rows: Sequence[tuple[str, ...]]) -> None:
         self.lines.setRowCount(len(rows))
+        second = False
         for row, texts in enumerate(rows):
+            if not texts[0] and texts[3]:  # the line's next NDC, not a line of its own
+                texts = (SAME_LINE, *texts[1:])
+                second = True
             for column, text in enumerate(texts):
-                self.lines.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if text == SAME_LINE:
+                    item.setToolTip(SECOND_NDC)
+                self.lines.setItem(row, column, item)
+        self.second_ndc.setVisible(second)
         height = sum(self.lines.rowHeight(r) for r in range(len(rows)))
         self.lines.setFixedHeight(
             height + self.lines.horizontalHeader().height() + 2 * self.lines.frameWidth() + 2
