@@ -295,3 +295,72 @@ def test_help_catalog_searches_and_shows_every_column(
     shown = [r for r in range(total) if not table.isRowHidden(r)]
     assert {table.item(r, 0).text() for r in shown} == {"Nivolumab (Opdivo)"}  # type: ignore[union-attr]
     dialog.close()
+
+
+def tab_chain(window: MainWindow) -> list[QWidget]:
+    """The widgets Tab visits from the drug picker, in order, until it comes back."""
+    chain: list[QWidget] = [window.drug_selector]
+    widget: QWidget = window.drug_selector
+    for _ in range(5000):
+        following = widget.nextInFocusChain()
+        assert following is not None
+        widget = following
+        if widget is window.drug_selector:
+            return chain
+        takes_tab = widget.focusPolicy().value & 0x1 and widget.focusProxy() is None
+        if takes_tab and widget.isEnabled() and widget.isVisible():
+            chain.append(widget)
+    raise AssertionError("the focus chain does not come back to the drug picker")
+
+
+def accessible_name(widget: QWidget) -> str:
+    """What a screen reader reads as the widget's name: its accessible name, or for a
+    combo box (whose name on Linux is its text) the label it is labelled by."""
+    from PySide6.QtGui import QAccessible
+
+    iface = QAccessible.queryAccessibleInterface(widget)
+    assert iface is not None, widget.objectName()
+    name = iface.text(QAccessible.Text.Name)
+    if iface.role() == QAccessible.Role.ComboBox:
+        labels = [
+            other.text(QAccessible.Text.Name)
+            for other, relation in iface.relations(QAccessible.RelationFlag.Labelled)
+        ]
+        name = widget.accessibleName() or " ".join(labels)
+    return name
+
+
+@pytest.mark.parametrize("size", [(1280, 770), (853, 503)])
+def test_every_focusable_widget_has_an_accessible_name(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    window.resize(*size)
+    window.billing.rounding.setValue(10)
+    window.order_form.inputs["dose"].setText("1150")  # the rounding button is there
+    qtbot.wait(20)
+    for pane in (window.form_pane, window.results_pane):
+        window.show_pane(pane)
+        qtbot.wait(10)
+        for widget in tab_chain(window):
+            name = accessible_name(widget)
+            assert name.strip(), widget.objectName() or type(widget).__name__
+            assert "&" not in name, name
+
+
+def test_tab_goes_through_the_window_in_the_order_it_reads(window: MainWindow) -> None:
+    window.resize(1280, 770)
+    window.billing.rounding.setValue(10)
+    window.order_form.inputs["dose"].setText("1150")
+    names = [w.objectName() for w in tab_chain(window)]
+    expected = [
+        "drugSelector", "flatDoseMode", "doseInput", "administeredInput", "dateInput",
+        "acceptRoundingButton", "payerSelector", "acquired340bCheck", "roundingPercentInput",
+        "scanInput", "vialTable", "vialCount_50242091701", "vialLot_50242091701",
+        "vialExpiry_50242091701", "vialCount_50242091801", "leastWasteButton",
+        "preparerInput", "witnessInput", "wasteReasonInput", "patientInput", "linesTable",
+        "snippetView", "copyButton", "saveButton", "printButton", "newOrderButton",
+    ]  # fmt: skip
+    positions = [names.index(name) for name in expected]
+    assert positions == sorted(positions), names
+    assert "formPane" not in names  # the scroll panes are no Tab stop
+    assert "resultsScroll" not in names

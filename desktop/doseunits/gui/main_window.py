@@ -190,6 +190,9 @@ class MainWindow(QMainWindow):
         self.scan_catcher_installed = False
         self.first_frame = FirstFrame(self)  # what waits for it: gui/startup.py
         self.setTabOrder(self.drug_selector, self.order_form.flat)
+        # The suggestion's button, when shown, right after the order's fields (Alt+A too).
+        self.setTabOrder(self.order_form.date, self.rounding_banner.button)
+        self.setTabOrder(self.rounding_banner.button, self.billing.payer)
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -589,6 +592,7 @@ def _scroll_pane(content: QWidget, name: str) -> QScrollArea:
     scroll.setObjectName(name)
     scroll.setWidget(content)
     scroll.setWidgetResizable(True)
+    set_property(scroll, "focusPolicy", "NoFocus")  # a Tab stop with nothing to do
     set_property(scroll, "frameShape", "NoFrame")  # the group boxes draw the frames
     set_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
     return scroll

@@ -6,6 +6,7 @@ typed until the least-waste button puts the plan back.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -147,6 +148,14 @@ class VialPanel(QWidget):
             self.expiry_inputs.append(expiry)
         self._filling = False
         self._set_edited(False)
+        # Tab goes through the rows' inputs, row by row, before the least-waste button
+        # (cell widgets made now would otherwise come last in the window's tab order).
+        chain: list[QWidget] = [self.table]
+        for spin, lot, expiry in zip(self._spins, self.lot_inputs, self.expiry_inputs, strict=True):
+            chain += [spin, lot, expiry]
+        chain.append(self.least_waste_button)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         for row, spin in enumerate(self._spins):
             self.table.setRowHeight(row, spin.sizeHint().height() + 2)
         self.table.setFixedHeight(self._table_height())
