@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 if not os.environ.get("DOSEUNITS_TEST_ON_SCREEN"):
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # A 1920x1200 screen (offscreen's own is 800x800, where the window is in its small
+    # screen layout); tests/gui/test_window_layout.py sizes the window for small ones.
+    _screen = Path(__file__).resolve().parent / "data" / "offscreen-1920x1200.json"
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_screen}"
 
 from doseunits.app.site import load_default_catalog
 from doseunits.catalog.model import Catalog, Container, Drug, Presentation

@@ -76,6 +76,22 @@ def test_search_by_name_code_and_ndc(catalog: Catalog) -> None:
     assert catalog.find("50242-0918-01").id == "atezolizumab"
 
 
+def test_search_puts_the_drug_named_exactly_first(catalog: Catalog) -> None:
+    assert [d.id for d in catalog.search("rituximab")] == ["rituximab", "rituximab-hyaluronidase"]
+    assert [d.id for d in catalog.search("Rituximab and hyaluronidase")] == [
+        "rituximab-hyaluronidase"
+    ]
+    backwards = Catalog(tuple(reversed(catalog.drugs)))  # the exact one comes last
+    assert [d.id for d in backwards.search("rituximab")] == [
+        "rituximab", "rituximab-hyaluronidase"
+    ]  # fmt: skip
+    assert backwards.search("J9312")[0].id == "rituximab"
+    # Names that start with the text come before those that only contain it.
+    assert backwards.search("ritux")[0].id == "rituximab-hyaluronidase"
+    assert [d.id for d in backwards.search("hyaluronidase")] == ["rituximab-hyaluronidase"]
+    assert catalog.search("mab")[0].id == "atezolizumab"  # catalog order
+
+
 def test_site_catalog_adds_and_overrides_by_id(tmp_path: Path) -> None:
     override = GOOD.replace('id = "site-drug"', 'id = "atezolizumab"').replace("0001", "0002")
     catalog = load_default_catalog([write(tmp_path, GOOD), write(tmp_path, override, "b.toml")])

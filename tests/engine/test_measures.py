@@ -251,10 +251,10 @@ def test_the_note_says_the_drugs_unit(mcg_drug: Drug, units_drug: Drug) -> None:
     result = compute(DoseOrder(mcg_drug, DAY, dose_mg=Decimal(350)))
     note = render_note(result, load_template())
     assert "(billing unit 1 mcg)" in note
-    assert "Administered: 350 mcg (0.58 mL)" in note
-    assert "Discarded: 130 mcg (0.22 mL)" in note
+    assert "Administered: 350 mcg (0.583 mL)" in note
+    assert "Discarded: 130 mcg (0.217 mL)" in note  # as the claim's ML0.217
     assert "Vials opened (labeled total 480 mcg):" in note
-    assert "administered 350 mcg (0.58 mL), discarded 130 mcg (0.22 mL)" in note
+    assert "administered 350 mcg (0.583 mL), discarded 130 mcg (0.217 mL)" in note
     # A site template of the mg days still tells the truth: in mg, converted exactly.
     old = Template("$administered_mg mg of $labeled_mg mg, unit $billing_unit mg; $unit")
     assert render_note(result, old) == "0.35 mg of 0.48 mg, unit 0.001 mg; mcg\n"

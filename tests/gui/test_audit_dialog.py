@@ -116,7 +116,7 @@ def test_file_menu_opens_the_audit(qtbot: QtBot) -> None:
     file_menu = window.menuBar().actions()[0].menu()
     assert isinstance(file_menu, QMenu)
     actions = {a.text(): a for a in file_menu.actions()}
-    assert "Keep local order &history" in actions
+    assert "&Keep local order history" in actions
     assert "Order &history…" in actions
     actions["&Audit claims…"].trigger()
     dialog = window.findChild(QDialog, "auditDialog")

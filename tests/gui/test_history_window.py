@@ -115,7 +115,7 @@ def test_history_view_search_reopen_reprint_copy_export(
     assert table.rowCount() == 2
     dialog.date_to.setDate(QDate(2026, 11, 15))
     assert table.rowCount() == 1
-    assert dialog.status.text() == "1 orders found."
+    assert dialog.status.text() == "1 order found."  # not "1 orders" (issue 15)
     assert "15 mg/kg x 95 kg" in dialog.note.toPlainText()
 
     window.new_order()

@@ -365,6 +365,8 @@ def test_settings_keep_site_and_preparer_but_no_patient(
 def test_help_catalog_and_about(qtbot: QtBot, window: MainWindow) -> None:
     from PySide6.QtWidgets import QDialog, QTableWidget
 
+    from doseunits.gui.dialogs.info import VERIFIED_COLUMN
+
     window.show_catalog()
     dialog = window.findChild(QDialog, "catalogDialog")
     assert dialog is not None
@@ -372,7 +374,7 @@ def test_help_catalog_and_about(qtbot: QtBot, window: MainWindow) -> None:
     assert table is not None
     count = sum(len(d.presentations) for d in window.catalog.drugs)
     assert table.rowCount() == count
-    texts = {table.item(r, 8).text() for r in range(count)}  # type: ignore[union-attr]
+    texts = {table.item(r, VERIFIED_COLUMN).text() for r in range(count)}  # type: ignore[union-attr]
     assert {"yes", "NDC unverified", "code unverified"} <= texts
     window.show_about()
     about = window.findChild(QMessageBox, "aboutBox")

@@ -43,7 +43,7 @@ def test_a_mcg_drug_is_typed_and_shown_in_mcg(qtbot: QtBot) -> None:
     assert window.results.headings[1].text() == "mcg"
     assert window.results.amounts[(1, 1)].text() == "350"
     assert "350 mcg administered, 130 mcg discarded" in window.picture.accessibleDescription()
-    assert "Administered: 350 mcg (0.58 mL)" in window.results.snippet.toPlainText()
+    assert "Administered: 350 mcg (0.583 mL)" in window.results.snippet.toPlainText()
     field(window, "dose").setText("5 units")
     assert message(window, "dose") == (
         "Error: The dose (mcg) is in units, but this drug is measured in mcg (got 5 units)."

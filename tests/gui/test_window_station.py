@@ -171,3 +171,23 @@ def test_a_window_started_minimised_still_catches_scans(qtbot: QtBot) -> None:
     window.showMinimized()
     qtbot.waitUntil(lambda: window.scan_catcher_installed, timeout=30_000)
     assert window.first_frame.painted_at > 0
+
+
+def test_the_note_keeps_the_order_as_written_beside_the_accepted_rounding(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Accepting 1200 mg for an order of 1150 mg wrote "Ordered dose: 1200 mg"; the real
+    order came only on the note's last line."""
+    window.drug_selector.select("atezolizumab")
+    window.billing.rounding.setValue(10)
+    field(window, "dose").setText("1150")
+    qtbot.mouseClick(window.rounding_banner.button, Qt.MouseButton.LeftButton)
+    assert units(window) == [("JZ", "120")]
+    lines = window.results.snippet.toPlainText().splitlines()
+    at = lines.index("Ordered dose: 1150 mg flat dose (as written)")
+    assert lines[at + 1] == (
+        "Dose rounded from 1150 mg to 1200 mg per site policy (within 10%); prescriber "
+        "approval is required by policy."
+    )
+    assert sum("Dose rounded from" in line for line in lines) == 1
+    assert not any(line.startswith("Ordered dose: 1200") for line in lines)

@@ -217,14 +217,24 @@ class Catalog:
         raise InputError(f"No drug {wanted!r} in the catalog; known drugs: {known}{more}.", "drug")
 
     def search(self, text: str) -> list[Drug]:
-        """Drugs whose id, name, HCPCS, descriptor or any NDC contains ``text``.
+        """Drugs whose id, name, HCPCS, descriptor or any NDC contains ``text``, best first:
+        the drug ``text`` names exactly (id, name, HCPCS), then names and ids that start
+        with it, then the rest, each in catalog order.
 
         An NDC matches in any form: hyphenated 5-4-2, 4-4-2, 5-3-2 or 5-4-1, 10 or 11
         digits, or four or more of its digits."""
         if self._index is None or not self.loaded:
             self.load()
             self._index = _SearchIndex(self._drugs)
-        return self._index.search(text)
+        key = text.strip().casefold()
+
+        def rank(drug: Drug) -> int:
+            names = (drug.id.casefold(), drug.name.casefold())
+            if key in (*names, drug.hcpcs.casefold()):
+                return 0
+            return 1 if any(name.startswith(key) for name in names) else 2
+
+        return sorted(self._index.search(text), key=rank)
 
     def lookup_ndc(self, ndc: Ndc) -> tuple[Drug, Presentation] | None:
         """The first drug listing ``ndc`` (an NDC under two codes: see ``all_for_ndc``)."""

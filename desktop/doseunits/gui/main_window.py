@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeAlias
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QResizeEvent
 
     from doseunits.app.site import Site
     from doseunits.engine.billing import BillingResult
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build()
         restore_settings(self)
         self._drug_changed(self.drug_selector.current_drug())
+        self.focus_drug()  # what is typed first goes into the drug picker
 
     # Layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -118,50 +120,67 @@ class MainWindow(QMainWindow):
         }
 
         left = QWidget()
+        left.setObjectName("orderPane")
         left_layout = QVBoxLayout(left)
         for box in (self.drug_box, order_box, billing_box, vial_box, note_box):
             left_layout.addWidget(box)
         left_layout.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidget(left)
-        scroll.setWidgetResizable(True)
-        set_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.form_pane = _scroll_pane(left, "formPane")
 
         self.picture = VialPicture()
         self.results = ResultsPanel()
-        self.export_message = FieldMessage("exportMessage")
+        self.export_message = FieldMessage("exportMessage", lines=0)  # after an action
         self.note_actions = NoteActions(
             self, self.export_message, lambda: self.snippet_text, self._title
         )
         right = QWidget()
+        right.setObjectName("resultsPane")
         right_layout = QVBoxLayout(right)
-        self.rounding_banner = RoundingBanner()
-        right_layout.addWidget(self.rounding_banner)
         top = QHBoxLayout()
         top.addWidget(self.picture, 1)
         top.addWidget(self.results.amounts_box)
         right_layout.addLayout(top)
         right_layout.addWidget(self.results, 1)
-        right_layout.addWidget(self.export_message)
-        right_layout.addLayout(self._buttons())
-
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        scroll.setMinimumWidth(
-            left.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        self.results_pane = _scroll_pane(right, "resultsScroll")
+        self.form_pane.setMinimumWidth(
+            left.minimumSizeHint().width() + _bar_width(self.form_pane) + 4
         )
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([scroll.minimumWidth(), 4 * scroll.minimumWidth()])
-        self.setCentralWidget(splitter)
+        self.results_pane.setMinimumWidth(
+            right.minimumSizeHint().width() + _bar_width(self.results_pane) + 4
+        )
+        #: Narrower than this, the order and the results are two tabs (see _arrange).
+        self.wide_width = self.form_pane.minimumWidth() + self.results_pane.minimumWidth() + 40
+
+        # Side by side when the window is wide enough, else two tabs; what is below them
+        # (the rounding suggestion, the lines in short, the buttons) is always in view.
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("paneSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setMinimumWidth(1)  # the window may get narrower: tabs, then
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("paneTabs")
+        self.tabs.setAccessibleName("Order and results")
+        self.tabs.hide()
+        self.narrow = False
+        self._into_splitter()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        self.rounding_banner = RoundingBanner()
+        column.addWidget(self.rounding_banner)
+        column.addWidget(self.splitter, 1)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.results.summary)
+        column.addWidget(self.export_message.slot)
+        column.addLayout(self._buttons())
+        self.setCentralWidget(central)
+        self._tab_actions()
         self.order_history = OrderHistory(self)
         self.note_actions.noteSent.connect(self.order_history.order_finished)  # finished
         build_menus(self, self.note_actions, self.order_history)
         self.statusBar()
 
         self.drug_selector.drugChanged.connect(self._drug_changed)
+        self.drug_selector.accepted.connect(self.focus_dose)  # Enter: on to the dose
         self.order_form.changed.connect(self.recompute)
         self.vials.changed.connect(self.recompute)
         self.note_form.changed.connect(self.recompute)
@@ -173,6 +192,9 @@ class MainWindow(QMainWindow):
         self.scan_catcher_installed = False
         self.first_frame = FirstFrame(self)  # what waits for it: gui/startup.py
         self.setTabOrder(self.drug_selector, self.order_form.flat)
+        # The suggestion's button, when shown, right after the order's fields (Alt+A too).
+        self.setTabOrder(self.order_form.date, self.rounding_banner.button)
+        self.setTabOrder(self.rounding_banner.button, self.billing.payer)
 
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -188,18 +210,75 @@ class MainWindow(QMainWindow):
         row.addWidget(self.new_button)
         return row
 
+    def _into_splitter(self) -> None:
+        self.splitter.addWidget(self.form_pane)
+        self.splitter.addWidget(self.results_pane)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([self.form_pane.minimumWidth(), self.results_pane.minimumWidth()])
+
+    def _tab_actions(self) -> None:
+        """Ctrl+1 and Ctrl+2 show the order and the results when they are tabs (Ctrl+Tab
+        too, as in every tab widget)."""
+        from PySide6.QtGui import QAction
+
+        for key, pane in (("Ctrl+1", self.form_pane), ("Ctrl+2", self.results_pane)):
+            action = QAction(parent=self)
+            set_property(action, "shortcut", key)
+            action.triggered.connect(lambda _=False, pane=pane: self.show_pane(pane))
+            self.addAction(action)
+
+    def show_pane(self, pane: QWidget) -> None:
+        """Bring the order or the results into view (a tab, when the window is narrow)."""
+        if self.narrow:
+            self.tabs.setCurrentWidget(pane)
+
+    def _arrange(self) -> None:
+        """Side by side when both fit; two tabs, Order and Results, when they don't (a
+        small or scaled screen). The lines in short stay below the tabs while typing."""
+        narrow = self.width() < self.wide_width
+        if narrow == self.narrow:
+            return
+        focus = QApplication.focusWidget()
+        self.narrow = narrow
+        self.setUpdatesEnabled(False)
+        try:
+            if narrow:
+                self.tabs.addTab(self.form_pane, "Order")
+                self.tabs.addTab(self.results_pane, "Results")
+                self.tabs.setTabToolTip(0, "The order (Ctrl+1)")
+                self.tabs.setTabToolTip(1, "Lines, steps and the note (Ctrl+2)")
+                self.splitter.hide()
+                self.tabs.show()
+            else:
+                self.tabs.clear()
+                self._into_splitter()
+                self.tabs.hide()
+                self.splitter.show()
+            self.results.summary.setVisible(narrow)
+        finally:
+            self.setUpdatesEnabled(True)
+        if focus is not None and focus.isVisible():
+            focus.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange()
+        super().resizeEvent(event)
+
     # Computing ----------------------------------------------------------------------
     def _drug_changed(self, drug: Drug | None) -> None:
         self.accepted_rounding = None  # it was worked out for the drug that was picked
         if drug is not None:
             self.order_form.set_measure(drug.measure)
         self.vials.set_drug(drug)
+        self.vials.scan_message.clear_message()  # about the last drug's vial, if any
         self.drug_box.show_drug(drug)
         self.recompute()
 
     def recompute(self) -> None:
         """Read the inputs, ask the engine, show the result or mark what is wrong."""
         self._clear_messages()
+        self.rounding_banner.reserve(bool(self.billing.policy()))
         drug = self.drug_selector.current_drug()
         if drug is None:
             text = self.drug_selector.currentText().strip()
@@ -209,7 +288,6 @@ class MainWindow(QMainWindow):
                 )
             return self._show(None)
         if not self.order_form.has_dose():
-            self.vials.show_plan(None)
             return self._show(None)
         from doseunits.engine.draft import build_order
         from doseunits.outputs.note import render_note
@@ -422,7 +500,9 @@ class MainWindow(QMainWindow):
         self.snippet_text = snippet
         self.allowed = allowed
         self.picture.show_result(result)
-        if result is None:
+        if result is None:  # nothing that followed the last plan stays
+            self.vials.show_plan(None)  # counts the user typed stay, marked as typed
+            self.rounding_banner.show_suggestion(None)
             self.results.clear_result()
         else:
             self.results.show_result(result, snippet, allowed)
@@ -480,7 +560,19 @@ class MainWindow(QMainWindow):
                        self.billing):  # fmt: skip
             widget.blockSignals(False)
         self.recompute()
-        self.order_form.inputs["dose"].setFocus()
+        self.focus_drug()
+
+    def focus_drug(self) -> None:
+        """The drug picker, its text selected: typing replaces it."""
+        self.drug_selector.setFocus()
+        line = self.drug_selector.lineEdit()
+        if line is not None:
+            line.selectAll()
+
+    def focus_dose(self) -> None:
+        """The first amount the dose type uses: the dose, or the dose per kg."""
+        form = self.order_form
+        form.inputs["dose_per_kg" if form.weight_based else "dose"].setFocus()
 
     def show_catalog(self) -> None:
         from doseunits.gui.dialogs.info import catalog_dialog
@@ -510,6 +602,22 @@ class MainWindow(QMainWindow):
         self.scan_catcher.flush()  # keys held as a possible scan go in before saving
         self.save_settings()
         super().closeEvent(event)
+
+
+def _scroll_pane(content: QWidget, name: str) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setObjectName(name)
+    scroll.setWidget(content)
+    scroll.setWidgetResizable(True)
+    set_property(scroll, "focusPolicy", "NoFocus")  # a Tab stop with nothing to do
+    set_property(scroll, "frameShape", "NoFrame")  # the group boxes draw the frames
+    set_property(scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+    return scroll
+
+
+def _bar_width(scroll: QScrollArea) -> int:
+    bar = scroll.verticalScrollBar()
+    return bar.sizeHint().width() if bar is not None else 0
 
 
 def _compute(order: DoseOrder) -> BillingResult:

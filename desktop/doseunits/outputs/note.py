@@ -90,16 +90,17 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "date_of_service": result.order.date_of_service.isoformat(),
         "payer": result.order.payer.name
         + (" (340B-acquired)" if result.order.acquired_340b else ""),
-        "dose_basis": result.dose_basis,
+        "dose_basis": _ordered_dose(result),
         **values,
         "administered_ml": ml(result.administered_ml),
         "discarded_ml": ml(result.discarded_ml),
         "vials": "\n".join(_vial_lines(result, u)),
         "lines": "\n".join(
-            f"- {line_text(line, not result.order.payer.line_per_ndc)}" for line in result.lines
+            [f"- {line_text(line, not result.order.payer.line_per_ndc)}" for line in result.lines]
+            + ([SECOND_NDC] if any(len(line.ndcs) > 1 for line in result.lines) else [])
         ),
         "warnings": _warnings_block(result),
-        "details": "\n".join([*_rounding_lines(result), *_detail_lines(result.order.details)]),
+        "details": "\n".join(_detail_lines(result.order.details)),
         "version": __version__,
         # The billed drug's own entry: the facts this note used, not the newest of others.
         "catalog_date": drug.reviewed.isoformat() if drug.reviewed else "(unknown)",
@@ -139,9 +140,18 @@ def _in_mg(value: Decimal, measure: Unit) -> str:
 
 
 def ml(volume: Decimal | None) -> str:
-    """Volumes in the note: to 0.01 mL, which is what a syringe is read to; "unknown"
-    where a vial's volume is not confirmed."""
-    return "unknown" if volume is None else fmt_places(volume, 2)
+    """Volumes in the note, the window and the command line: to 0.001 mL, as the claim's
+    NDC quantity (``N450242091701 ML16.667``), so every mL shown agrees with the claim;
+    "unknown" where a vial's volume is not confirmed."""
+    return "unknown" if volume is None else fmt_places(volume, 3)
+
+
+#: Said under the lines when a line lists a second NDC (docs/billing-rules.md §4).
+SECOND_NDC = (
+    "A line with two NDCs is one claim line: on a Medicare claim the second NDC goes in "
+    'item 19 / the 837P NTE segment, never on a line of its own (Palmetto GBA, "Reporting '
+    'the NDC").'
+)
 
 
 #: How the note names an NDC quantity's unit (the N4 string keeps the qualifier).
@@ -195,6 +205,16 @@ def _warnings_block(result: BillingResult) -> str:
 #: core/history.py), so the words live here once.
 ROUNDED_FROM = "Dose rounded from"
 PRIOR_AUTH_LABEL = "Prior authorization"
+
+
+def _ordered_dose(result: BillingResult) -> str:
+    """The order as the prescriber wrote it; after an accepted rounding, that order and,
+    on the next line, the rounding (the dose the lines bill is the rounded one)."""
+    order = result.order
+    if order.rounded_from_mg is None:
+        return result.dose_basis
+    written = order.rounded_from_basis or f"{result.drug.amount(order.rounded_from_mg)} flat dose"
+    return "\n".join([f"{written} (as written)", *_rounding_lines(result)])
 
 
 def _rounding_lines(result: BillingResult) -> list[str]:

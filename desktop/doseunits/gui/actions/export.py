@@ -1,8 +1,11 @@
-"""Getting the note out: clipboard, an atomically written text file, print or PDF."""
+"""Getting the note out: clipboard, an atomically written text file, print or PDF.
+
+A PDF is made by QPdfWriter (QtGui), not QPrinter: QtPrintSupport opens connections to
+the local print service (CUPS) even to write a file. Printing keeps the print dialog.
+"""
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,18 +30,6 @@ def save_text_atomically(path: Path, text: str) -> None:
     files.write_text(path, text)
 
 
-def save_pdf(path: Path, text: str, title: str) -> None:
-    """The note as a PDF at ``path``: written to a private temporary file beside it, which
-    then replaces it, as a text note is (a link there is replaced, not followed).
-
-    Raises OSError; the caller shows it and keeps what is on screen.
-    """
-    with files.atomic_path(path) as temporary:
-        print_note(pdf_printer(temporary), text, title)
-        if not temporary.stat().st_size:
-            raise OSError(errno.EIO, "the PDF came out empty", str(path))
-
-
 def note_document(text: str, title: str) -> QTextDocument:
     document = QTextDocument()
     document.setDefaultFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -51,7 +42,46 @@ def print_note(printer: QPrinter, text: str, title: str) -> None:
     note_document(text, title).print_(printer)
 
 
+class PdfNotWritten(OSError):
+    """The PDF could not be written whole (a full disk, a folder that refuses it)."""
+
+
+def save_pdf_atomically(path: Path, text: str, title: str) -> None:
+    """Write the note as a PDF beside the target, check it, then replace the target: a
+    full disk or a refusing folder never leaves half a PDF, nor truncates an old one.
+
+    Raises OSError (PdfNotWritten when Qt wrote nothing usable, as it does without
+    saying so); the caller shows it and keeps what is on screen.
+    """
+    from PySide6.QtGui import QPdfWriter
+
+    # A private (0600) file beside the target, never through a link (doseunits/files.py);
+    # it replaces the target only when the block ends without an error.
+    with files.atomic_path(path) as temporary:
+        writer = QPdfWriter(str(temporary))
+        writer.setTitle(title)
+        writer.setCreator("DoseUnits")
+        writer.setResolution(300)
+        note_document(text, title).print_(writer)
+        del writer  # the file is complete once the writer is gone
+        check_pdf(temporary)
+
+
+def check_pdf(path: Path) -> None:
+    """A whole PDF: its header, at least one page, and its end-of-file marker last (a
+    write cut short by a full disk has no trailer). Raises PdfNotWritten."""
+    data = path.read_bytes()
+    if not data:
+        raise PdfNotWritten(0, "nothing was written")
+    if not data.startswith(b"%PDF-") or b"/Type /Page" not in data:
+        raise PdfNotWritten(0, "the file written is not a PDF")
+    if not data.rstrip().endswith(b"%%EOF"):
+        raise PdfNotWritten(0, "the PDF was cut short (is the disk full?)")
+
+
 def pdf_printer(path: Path) -> QPrinter:
+    """A printer that prints to a PDF file (for tests of the print path; the window's
+    own PDFs come from save_pdf_atomically)."""
     from PySide6.QtPrintSupport import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)

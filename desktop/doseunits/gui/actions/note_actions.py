@@ -44,8 +44,8 @@ class NoteActions(QObject):
         made = []
         for name, text, slot, tip in (
             ("copyButton", "&Copy note", self.copy, "Copy the note (Ctrl+Shift+C)"),
-            ("saveButton", "&Save as text…", self.save, "Save the note as a text file (Ctrl+S)"),
-            ("printButton", "&Print / PDF…", self.print_note,
+            ("saveButton", "Save as text…", self.save, "Save the note as a text file (Ctrl+S)"),
+            ("printButton", "Print / PDF…", self.print_note,
              "Print the note, or print it to a PDF file (Ctrl+P)"),
         ):  # fmt: skip
             button = QPushButton(text)
@@ -93,19 +93,22 @@ class NoteActions(QObject):
             self.noteSent.emit()
 
     def save_pdf(self) -> None:
+        """Through QPdfWriter, checked, then in place of the target; a failure is a
+        message and the order is not finished (nothing recorded in the history)."""
         from doseunits.gui.actions import export
 
         path = self.ask_pdf_path() if self.note() else None
         if path is None:
             return
         try:
-            export.save_pdf(path, self.note(), self.title())
+            export.save_pdf_atomically(path, self.note(), self.title())
         except OSError as error:
             reason = error.strerror or str(error)
             self.message.show_message(
-                ERROR, f"The PDF was not saved to {path} ({reason}); the note is still on screen."
+                ERROR, f"The note was not saved as PDF to {path} ({reason}); it is still on screen."
             )
             return
+        self.message.clear_message()
         self._status(f"Note saved as PDF to {path}.")
         self.noteSent.emit()
 

@@ -34,7 +34,7 @@ class OrderHistory(QObject):
         super().__init__(window)
         self.window = window
         self.settings = window.settings
-        self.keep_action = QAction(text="Keep local order &history", parent=window)
+        self.keep_action = QAction(text="&Keep local order history", parent=window)
         self.keep_action.setObjectName("keepHistoryAction")
         self.keep_action.setCheckable(True)
         self.keep_action.setChecked(self.settings.get(HISTORY_ENABLED))

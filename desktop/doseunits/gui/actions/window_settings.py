@@ -28,11 +28,22 @@ def restore_settings(window: MainWindow) -> None:
     geometry = settings.get(WINDOW_GEOMETRY)
     if not (geometry and window.restoreGeometry(QByteArray(geometry))):
         window.resize(1240, 760)
+    fit_to_screen(window)
     window.note_form.restore({field: settings.get(s) for field, s in NOTE_SETTINGS.items()})
     window.billing.select_payer(settings.get(BILLING_PAYER))
     window.billing.set_policy(
         settings.get(ROUNDING_PERCENT), fixed_by_site=settings.fixed_by_site(ROUNDING_PERCENT)
     )
+
+
+def fit_to_screen(window: MainWindow) -> None:
+    """No larger than the screen's free area (a small or scaled screen, or a size saved
+    on a larger one): every control stays reachable, the window arranges itself."""
+    free = window.screen().availableGeometry()
+    width, height = min(window.width(), free.width()), min(window.height(), free.height())
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+        window.move(free.topLeft())
 
 
 def save_settings(window: MainWindow) -> None:

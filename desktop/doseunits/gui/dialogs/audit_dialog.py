@@ -107,7 +107,7 @@ class AuditDialog(QDialog):
         self.output_path = QLineEdit()
         self.output_path.setObjectName("auditOutput")
         self.output_path.setAccessibleName("Report CSV to write")
-        browse_in = _button("auditInputBrowse", "&Choose…", self.choose_input)
+        browse_in = _button("auditInputBrowse", "Choo&se…", self.choose_input)
         browse_out = _button("auditOutputBrowse", "C&hoose…", self.choose_output)
         files = QGridLayout()
         rows = (
@@ -141,7 +141,7 @@ class AuditDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("auditTabs")
         self.tabs.addTab(self.claims, "C&laims")
-        self.tabs.addTab(self._summary_tab(), "&Summary per drug and quarter")
+        self.tabs.addTab(self._summary_tab(), "Su&mmary per drug and quarter")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(files)

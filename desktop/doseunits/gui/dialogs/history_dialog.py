@@ -105,7 +105,7 @@ class HistoryDialog(QDialog):
         split.addWidget(self.table)
         split.addWidget(self.note)
 
-        self.reopen_button = _button("reopenButton", "&Reopen in the window", self.reopen)
+        self.reopen_button = _button("reopenButton", "Re&open in the window", self.reopen)
         self.reprint_button = _button("reprintButton", "&Print note…", self.reprint)
         self.copy_button = _button("copyHistoryNoteButton", "&Copy note", self.copy_note)
         self.export_button = _button("exportHistoryButton", "&Export CSV…", self.export)
@@ -126,7 +126,7 @@ class HistoryDialog(QDialog):
             self.retention.setEnabled(False)
             self.retention.setToolTip("Set for every user by the site's settings file.")
         self.retention.valueChanged.connect(self.history.set_retention_days)
-        self.purge_button = _button("purgeButton", "Purge &older orders", self.purge)
+        self.purge_button = _button("purgeButton", "Purge o&lder orders", self.purge)
         keep = QFormLayout()
         keep.addRow("&Keep orders", self.retention)
         retention_row = QHBoxLayout()
@@ -160,7 +160,9 @@ class HistoryDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
-        self.status.setText(f"{len(self.entries)} orders found.")
+        from doseunits.gui.dialogs.info import plural
+
+        self.status.setText(f"{plural(len(self.entries), 'order')} found.")
         if self.entries:
             self.table.selectRow(0)
         self._selection_changed()

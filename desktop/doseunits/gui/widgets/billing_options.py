@@ -42,8 +42,8 @@ class BillingOptions(QWidget):
         caption = QLabel("Pa&yer profile")
         caption.setBuddy(self.payer)
         layout.addRow(caption, self.payer)
-        self.message = FieldMessage("payerSelectorMessage")
-        layout.addRow(self.message)  # a row of its own: hidden, it takes no space
+        self.message = FieldMessage("payerSelectorMessage", lines=0)  # on a payer change
+        layout.addRow(self.message.slot)  # a row of its own
         self.acquired_340b = QCheckBox("&340B-acquired drug (adds the payer's 340B modifier)")
         self.acquired_340b.setObjectName("acquired340bCheck")
         self.acquired_340b.toggled.connect(self.changed)
@@ -56,7 +56,7 @@ class BillingOptions(QWidget):
         self.rounding.setSpecialValueText("off")
         self.rounding.setToolTip(_ROUNDING_TIP)
         self.rounding.valueChanged.connect(self.changed)
-        caption = QLabel("Dose &rounding policy")
+        caption = QLabel("Dose rounding pol&icy")
         caption.setBuddy(self.rounding)
         layout.addRow(caption, self.rounding)
 

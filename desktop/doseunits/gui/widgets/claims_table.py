@@ -173,7 +173,7 @@ class ClaimsTable(QWidget):
         self.count.setObjectName("claimsCount")
         self.model.modelReset.connect(self._show_count)
         bar = QHBoxLayout()
-        caption = QLabel("&Show")
+        caption = QLabel("Sho&w")
         caption.setBuddy(self.status)
         bar.addWidget(caption)
         bar.addWidget(self.status)

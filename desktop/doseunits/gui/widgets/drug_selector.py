@@ -8,7 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from doseunits.catalog.model import Catalog, Drug
 from doseunits.gui.qt_fast import set_property
@@ -17,6 +25,7 @@ from doseunits.quantities import fmt
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QStringListModel
+    from PySide6.QtGui import QFocusEvent
     from PySide6.QtWidgets import QCompleter
 
 
@@ -25,13 +34,19 @@ def drug_label(drug: Drug) -> str:
 
 
 class DrugSelector(QComboBox):
-    """Editable combo box over the catalog.
+    """Editable combo box over the catalog; the catalog's search decides what matches.
+
+    A typed text that matches exactly one drug is that drug. Enter, Tab (or leaving the
+    field any other way) takes the highlighted match: the first, unless another was
+    chosen with the arrow keys.
 
     Signals: ``drugChanged(object)`` with the chosen Drug, or None while the typed
-    text matches no drug.
+    text matches no drug (each time the drug changes, not on every keystroke);
+    ``accepted()`` when Enter took a drug.
     """
 
     drugChanged = Signal(object)
+    accepted = Signal()
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,7 +58,7 @@ class DrugSelector(QComboBox):
         # would fill in the first label that starts with it. Qt takes a null completer.
         self.setCompleter(None)  # type: ignore[arg-type]
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.setMinimumContentsLength(28)
+        self.setMinimumContentsLength(20)
         # The catalog's ready part (hand-checked and site drugs); the CMS-built part is
         # added once read, after the first frame or with the first search (add_loaded).
         self._drugs = list(catalog.ready)
@@ -52,25 +67,39 @@ class DrugSelector(QComboBox):
             self.addItem(drug_label(drug), drug.id)
         self._completer: QCompleter | None = None
         self._matches: QStringListModel | None = None
+        self._typed: Drug | None = None  # the one drug the typed text matches
+        self._shown: Drug | None = None  # the drug drugChanged last gave
         line = self.lineEdit()
         assert line is not None  # editable combo boxes have one
         line.setPlaceholderText("Drug name, HCPCS or NDC")
         line.textEdited.connect(self._filter)
-        line.returnPressed.connect(self._take_first_match)
+        line.returnPressed.connect(self._enter)
         self.currentIndexChanged.connect(self._emit_current)
+        self._shown = self.current_drug()
+        application = QApplication.instance()
+        if isinstance(application, QApplication):
+            application.focusChanged.connect(self._focus_changed)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Coming to the field with a drug's name in it selects the name: typing
+        replaces it (Qt does so only for Tab and Alt-keys, not a window's first focus)."""
+        super().focusInEvent(event)
+        line = self.lineEdit()
+        if line is not None and self.currentText() == self.itemText(self.currentIndex()):
+            line.selectAll()
 
     def current_drug(self) -> Drug | None:
         index = self.currentIndex()
-        if index < 0 or self.currentText() != self.itemText(index):
-            return None
-        return self._drugs[index]
+        if index >= 0 and self.currentText() == self.itemText(index):
+            return self._drugs[index]
+        return self._typed
 
     def select(self, drug_id: str) -> None:
         index = self.findData(drug_id)
         if index < 0 and not self._catalog.loaded:
             self.add_loaded()
             index = self.findData(drug_id)
-        self.setCurrentIndex(index)
+        self._set_index(index)
 
     def matching(self, text: str) -> list[Drug]:
         self.add_loaded()
@@ -102,34 +131,86 @@ class DrugSelector(QComboBox):
             # prefix match.
             completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setMaxVisibleItems(12)
             completer.activated.connect(self._choose_label)
             self.setCompleter(completer)
             self._completer, self._matches = completer, matches
         return self._completer, self._matches
 
     def _filter(self, text: str) -> None:
-        labels = [drug_label(d) for d in self.matching(text)]
+        found = self.matching(text)
+        self._typed = found[0] if len(found) == 1 and text.strip() else None
         completer, matches = self._completer_ready()
-        matches.setStringList(labels)
-        if labels and text.strip():
+        matches.setStringList([drug_label(d) for d in found])
+        if found and text.strip():
             completer.complete()
-        if self.current_drug() is None:
-            self.drugChanged.emit(None)
+            from PySide6.QtCore import QTimer
 
-    def _take_first_match(self) -> None:
+            # After the field's own completion step, which follows this slot and resets
+            # the list's current row.
+            QTimer.singleShot(0, self._highlight_first)
+        self._emit_current()
+
+    def _highlight_first(self) -> None:
+        """Mark the first match as the one Enter or Tab takes, without the completer
+        writing its label into the field while the user is still typing."""
+        from PySide6.QtCore import QItemSelectionModel
+
+        completer, _ = self._completer_ready()
+        popup = completer.popup()
+        model = popup.model() if popup is not None else None  # the completer's, over ours
+        if popup is None or model is None or not popup.isVisible() or model.rowCount() == 0:
+            return
+        selection = popup.selectionModel()
+        selection.blockSignals(True)  # its selectionChanged would set the field's text
+        try:
+            selection.setCurrentIndex(
+                model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        finally:
+            selection.blockSignals(False)
+        popup.viewport().update()
+
+    def highlighted_match(self) -> Drug | None:
+        """The drug Enter or Tab would take now (None when nothing matches)."""
         text = self.currentText()
         exact = self.findText(text)
         if exact >= 0:
-            self._set_index(exact)
+            return self._drugs[exact]
+        popup = self._completer.popup() if self._completer is not None else None
+        if popup is not None and popup.isVisible() and popup.currentIndex().isValid():
+            index = self.findText(popup.currentIndex().data())
+            if index >= 0:
+                return self._drugs[index]
+        found = self.matching(text)
+        return found[0] if found else None
+
+    def take_match(self) -> bool:
+        """Pick the highlighted match; False when the text matches no drug."""
+        drug = self.highlighted_match()
+        if drug is None:
+            return False
+        self._set_index(self._drugs.index(drug))
+        return True
+
+    def _enter(self) -> None:
+        if self.take_match():
+            self.accepted.emit()
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        """Leaving the field for another of the window's widgets (Tab, a mnemonic, a
+        click) takes the match. QApplication's signal, not focusOutEvent: the completer's
+        event filter eats the field's focus-out while its list is open."""
+        if old is not self or new is None or new is self or new.window() is not self.window():
             return
-        matches = self.matching(text)
-        if matches:
-            self._set_index(self._drugs.index(matches[0]))
+        if self.currentText().strip() and self.currentText() != self.itemText(self.currentIndex()):
+            self.take_match()
 
     def _choose_label(self, label: str) -> None:
         self._set_index(self.findText(label))
 
     def _set_index(self, index: int) -> None:
+        self._typed = None
         if index == self.currentIndex():
             self.setEditText(self.itemText(index))
             self._emit_current()
@@ -140,7 +221,11 @@ class DrugSelector(QComboBox):
             popup.hide()
 
     def _emit_current(self) -> None:
-        self.drugChanged.emit(self.current_drug())
+        drug = self.current_drug()
+        if drug is self._shown and drug is not None:
+            return  # the same drug: its vials and rounding stay as they are
+        self._shown = drug
+        self.drugChanged.emit(drug)
 
 
 class DrugBox(QGroupBox):
@@ -169,7 +254,7 @@ class DrugBox(QGroupBox):
         row.addWidget(label)
         row.addWidget(self.selector, 1)
         layout.addLayout(row)
-        for widget in (self.message, self.info, self.note):
+        for widget in (self.message.slot, self.info, self.note):
             layout.addWidget(widget)
 
     def show_drug(self, drug: Drug | None) -> None:

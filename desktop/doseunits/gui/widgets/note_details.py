@@ -14,10 +14,10 @@ if TYPE_CHECKING:
 TEXT_FIELDS = {
     "preparer": ("preparerInput", "&Prepared by (initials)", "Preparer initials"),
     "witness": ("witnessInput", "Waste wi&tnessed by", "Waste witness initials"),
-    "waste_reason": ("wasteReasonInput", "&Reason for waste", "Reason for waste"),
+    "waste_reason": ("wasteReasonInput", "Reason for waste", "Reason for waste"),
     "diagnosis_codes": ("diagnosisInput", "Dia&gnosis code(s)", "Diagnosis codes"),
     "prior_authorization": ("priorAuthInput", "Prior a&uthorization", "Prior authorization"),
-    "site": ("siteInput", "Si&te", "Site name"),
+    "site": ("siteInput", "Site", "Site name"),
     "patient": ("patientInput", "Patient (not saved)", "Patient identifier, never saved"),
 }
 #: What a new order keeps and the window remembers between sessions: never the patient's.
@@ -47,7 +47,7 @@ class NoteDetailsForm(QWidget):
         self.inputs["waste_reason"].setPlaceholderText("e.g. remainder of single-dose vial")
         self.inputs["diagnosis_codes"].setPlaceholderText("e.g. C34.90")
         self.inputs["patient"].setPlaceholderText("optional; only in the note, never saved")
-        self.biomarker = QCheckBox("Biomarker result on &file")
+        self.biomarker = QCheckBox("Biomarker result on file")
         self.biomarker.setObjectName("biomarkerCheck")
         self.biomarker_text = QLineEdit()
         self.biomarker_text.setObjectName("biomarkerInput")

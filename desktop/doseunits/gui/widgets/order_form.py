@@ -49,7 +49,7 @@ class OrderForm(QWidget):
         super().__init__(parent)
         layout = QFormLayout(self)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.flat = QRadioButton("&Flat dose")
+        self.flat = QRadioButton("Flat d&ose")
         self.flat.setObjectName("flatDoseMode")
         self.per_kg = QRadioButton("Weight-&based")
         self.per_kg.setObjectName("perKgDoseMode")
@@ -92,16 +92,21 @@ class OrderForm(QWidget):
         caption = QLabel(label)
         caption.setBuddy(widget)
         self.captions[field] = caption
-        message = FieldMessage(f"{name}Message")
+        # The whole row's width, the space of a typing error's message kept (one
+        # sentence, ~90 characters), so it moves nothing below it; none for the date.
+        typed = field != "date"
+        message = FieldMessage(f"{name}Message", lines=int(typed), typical=90 * typed)
         self.messages[field] = message
         layout.addRow(caption, widget)
-        layout.addRow("", message)
+        layout.addRow(message.slot)
 
     def _mode_changed(self) -> None:
         weight_based = self.per_kg.isChecked()
         self.inputs["dose"].setEnabled(not weight_based)
         for field in ("dose_per_kg", "weight", "max_dose"):
             self.inputs[field].setEnabled(weight_based)
+        for field, edit in self.inputs.items():  # no space kept under fields not in use
+            self.messages[field].reserve(edit.isEnabled())
         self.changed.emit()
 
     def set_measure(self, measure: Unit) -> None:

@@ -23,7 +23,7 @@ class RoundingBanner(QFrame):
         self.text = QLabel()
         self.text.setObjectName("roundingText")
         self.text.setWordWrap(True)
-        self.button = QPushButton("Accept &rounded dose")
+        self.button = QPushButton("&Accept rounded dose")
         self.button.setObjectName("acceptRoundingButton")
         self.button.clicked.connect(self._accept)
         layout = QHBoxLayout(self)
@@ -31,6 +31,20 @@ class RoundingBanner(QFrame):
         layout.addWidget(self.button)
         self.suggestion: RoundingSuggestion | None = None
         self.hide()
+
+    def reserve(self, on: bool) -> None:
+        """While the site's rounding policy is on, its space is kept when there is no
+        suggestion, so one coming and going while the dose is typed moves nothing."""
+        policy = self.sizePolicy()
+        if policy.retainSizeWhenHidden() == on:
+            return
+        policy.setRetainSizeWhenHidden(on)
+        self.setSizePolicy(policy)
+        lines = 2 * self.text.fontMetrics().lineSpacing()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        extra = margins.top() + margins.bottom() if margins is not None else 0
+        self.setMinimumHeight(max(lines, self.button.sizeHint().height()) + extra + 4)
 
     def show_suggestion(self, suggestion: RoundingSuggestion | None) -> None:
         self.suggestion = suggestion

@@ -44,7 +44,7 @@ class VialPicture(QWidget):
         self.setAccessibleName("Picture of the opened vials")
         # As wide as its row allows (its stretch in the window), nine lines of text high.
         # Fixed sizes, not Python sizeHint overrides that every layout pass would call.
-        self.setMinimumWidth(240)
+        self.setMinimumWidth(200)  # room beside it for the amounts and their dollars
         self._fit_to_font()
         self.vials: list[DrawnVial] = []
         # Without vials the picture is only this sentence, in a label: the first frame

@@ -6,6 +6,7 @@ typed until the least-waste button puts the plan back.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -84,20 +85,28 @@ class VialPanel(QWidget):
         self.scan.setPlaceholderText("Scan a vial here (or anywhere in the window)")
         self.scan_message = FieldMessage("scanMessage")
         scan_row = QHBoxLayout()
-        scan_label = QLabel("Sc&an")
+        scan_label = QLabel("Scan &vial")
         scan_label.setBuddy(self.scan)
         scan_row.addWidget(scan_label)
         scan_row.addWidget(self.scan, 1)
+        # Beside the button, so it takes no line of its own when it comes and goes.
+        self.typed_note = QLabel("Counts as typed, not the plan.")
+        self.typed_note.setObjectName("vialCountsTyped")
+        self.typed_note.setWordWrap(True)
+        self.typed_note.hide()
+        kept = self.typed_note.sizePolicy()
+        kept.setRetainSizeWhenHidden(True)  # the button stays where it is
+        self.typed_note.setSizePolicy(kept)
         buttons = QHBoxLayout()
-        buttons.addStretch()
+        buttons.addWidget(self.typed_note, 1)
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(scan_row)
-        layout.addWidget(self.scan_message)
+        layout.addWidget(self.scan_message.slot)
         layout.addWidget(self.table)
         layout.addWidget(self.unverified_note)
-        layout.addWidget(self.message)
+        layout.addWidget(self.message.slot)
         layout.addLayout(buttons)
         self.edited = False
         self._presentations: list[Presentation] = []
@@ -139,7 +148,15 @@ class VialPanel(QWidget):
             self.lot_inputs.append(lot)
             self.expiry_inputs.append(expiry)
         self._filling = False
-        self.edited = False
+        self._set_edited(False)
+        # Tab goes through the rows' inputs, row by row, before the least-waste button
+        # (cell widgets made now would otherwise come last in the window's tab order).
+        chain: list[QWidget] = [self.table]
+        for spin, lot, expiry in zip(self._spins, self.lot_inputs, self.expiry_inputs, strict=True):
+            chain += [spin, lot, expiry]
+        chain.append(self.least_waste_button)
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
         for row, spin in enumerate(self._spins):
             self.table.setRowHeight(row, spin.sizeHint().height() + 2)
         self.table.setFixedHeight(self._table_height())
@@ -173,8 +190,14 @@ class VialPanel(QWidget):
         self._filling = False
 
     def follow_plan(self) -> None:
-        self.edited = False
+        self._set_edited(False)
         self.changed.emit()
+
+    def _set_edited(self, edited: bool) -> None:
+        """Counts typed (or scanned) by the user stay as they are until the least-waste
+        button; the note beside it says so."""
+        self.edited = edited
+        self.typed_note.setVisible(edited)
 
     def set_count(self, ndc: Ndc, count: int) -> None:
         """As if typed (used by tests and, later, by barcode scans)."""
@@ -198,7 +221,7 @@ class VialPanel(QWidget):
         if expiry and (not known or expiry.isoformat() < known):
             self.expiry_inputs[row].setText(expiry.isoformat())  # the earliest expiry counts
         self._filling = False
-        self.edited = True
+        self._set_edited(True)
         self.changed.emit()
 
     def typed_vials(self) -> tuple[str, ...] | None:
@@ -238,7 +261,7 @@ class VialPanel(QWidget):
         for presentation, spin in zip(self._presentations, self._spins, strict=True):
             spin.setValue(counts.get(presentation.ndc, 0))
         self._filling = False
-        self.edited = True
+        self._set_edited(True)
         self.changed.emit()
 
     def set_lots(self, lots: Mapping[Ndc, tuple[str, str]]) -> None:
@@ -249,7 +272,7 @@ class VialPanel(QWidget):
             self.expiry_inputs[row].setText(expiry)
 
     def clear(self) -> None:
-        self.edited = False
+        self._set_edited(False)
         self._filling = True
         for spin in self._spins:
             spin.setValue(0)
@@ -268,7 +291,7 @@ class VialPanel(QWidget):
 
     def _count_edited(self) -> None:
         if not self._filling:
-            self.edited = True
+            self._set_edited(True)
             self.changed.emit()
 
     def _detail_edited(self) -> None:
