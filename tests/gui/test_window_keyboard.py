@@ -366,3 +366,18 @@ def test_tab_goes_through_the_window_in_the_order_it_reads(window: MainWindow) -
     assert positions == sorted(positions), names
     assert "formPane" not in names  # the scroll panes are no Tab stop
     assert "resultsScroll" not in names
+
+
+def test_switching_the_dose_type_takes_the_focus_to_the_other_types_first_field(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Alt+B then a quick Tab put the focus in the dose, which the switch then turned
+    off: the focus went on to Administered and the dose per kg was typed there."""
+    active(qtbot, window)
+    form = window.order_form
+    form.inputs["dose"].setFocus()
+    form.per_kg.setChecked(True)
+    assert QApplication.focusWidget() is form.inputs["dose_per_kg"]
+    form.inputs["weight"].setFocus()
+    form.flat.setChecked(True)
+    assert QApplication.focusWidget() is form.inputs["dose"]

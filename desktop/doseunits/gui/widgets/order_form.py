@@ -102,9 +102,17 @@ class OrderForm(QWidget):
 
     def _mode_changed(self) -> None:
         weight_based = self.per_kg.isChecked()
-        self.inputs["dose"].setEnabled(not weight_based)
-        for field in ("dose_per_kg", "weight", "max_dose"):
-            self.inputs[field].setEnabled(weight_based)
+        dose, per_kg = self.inputs["dose"], self.inputs["dose_per_kg"]
+        per_kg_fields = [self.inputs[f] for f in ("dose_per_kg", "weight", "max_dose")]
+        # The focus in a field being switched off goes to the other type's first field
+        # (Alt+B then Tab quickly: Tab lands in the dose before the switch), not on to
+        # whatever follows it.
+        was_in = next((e for e in (dose, *per_kg_fields) if e.hasFocus()), None)
+        for edit in per_kg_fields:
+            edit.setEnabled(weight_based)
+        dose.setEnabled(not weight_based)
+        if was_in is not None and not was_in.isEnabled():
+            (per_kg if weight_based else dose).setFocus()
         for field, edit in self.inputs.items():  # no space kept under fields not in use
             self.messages[field].reserve(edit.isEnabled())
         self.changed.emit()
