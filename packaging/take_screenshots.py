@@ -1,4 +1,5 @@
-"""Drive the real window to three representative orders and save PNG screenshots.
+"""Drive the real window to representative orders and save PNG screenshots: four at
+1280x800, and on small screens (1024x768; 1280x800 at 150%) two orders on each tab.
 
 Run through packaging/screenshots, which starts Xvfb; this file only drives Qt.
 """
@@ -55,25 +56,44 @@ ORDERS: dict[str, Callable[[MainWindow], None]] = {
     "nivolumab-480mg-jz": jz_case,
     "station-scan-medicaid-340b-rounding": station,
 }
+#: On a small or scaled screen (the window in two tabs), the orders shown on each tab.
+SMALL_ORDERS = ("atezolizumab-1050mg", "sacituzumab-10mg-per-kg")
 
 
-def main(folder: Path) -> int:
+def main(folder: Path, screen_name: str) -> int:
+    """``screen_name`` "": the full screen shots (1280x800); else, e.g. "1024x768", the
+    small-screen set, each order on the Order tab and on the Results tab."""
     folder.mkdir(parents=True, exist_ok=True)
     window = build_main_window()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    screen = window.screen()
+    free = screen.availableGeometry()
     window.move(0, 0)
-    window.resize(1280, 800)
+    if screen_name:  # the whole (small) screen, as a user there would have it
+        window.resize(free.width(), free.height())
+    else:
+        window.resize(1280, 800)
     window.show()
-    for name, drive in ORDERS.items():
+    shots: list[tuple[str, str, int]] = []  # (file name, order, tab)
+    if not screen_name:
+        shots = [(name, name, 0) for name in ORDERS]
+    else:
+        for name in SMALL_ORDERS:
+            shots.append((f"{screen_name}-{name}-order", name, 0))
+            shots.append((f"{screen_name}-{name}-results", name, 1))
+    for file_name, order, tab in shots:
         window.new_order()
         window.billing.select_payer("medicare-part-b")
         window.billing.rounding.setValue(0)
-        drive(window)
+        ORDERS[order](window)
         settle(app)
-        screen = window.screen()
-        path = folder / f"{name}.png"
-        pixmap = screen.grabWindow(0, 0, 0, 1280, 800)
+        if window.narrow:
+            window.tabs.setCurrentIndex(tab)
+        settle(app)
+        path = folder / f"{file_name}.png"
+        geometry = screen.geometry()
+        pixmap = screen.grabWindow(0, 0, 0, geometry.width(), geometry.height())
         if not pixmap.save(str(path)):
             print(f"could not write {path}", file=sys.stderr)
             return 1
@@ -83,4 +103,5 @@ def main(folder: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("resources/screenshots")))
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("resources/screenshots")
+    sys.exit(main(folder, sys.argv[2] if len(sys.argv) > 2 else ""))
