@@ -144,7 +144,7 @@ def test_every_shipped_label_is_used_or_agrees_with_a_hand_checked_drug(
     built = build_from_crosswalk(read_crosswalk(CROSSWALK), hand_checked.drugs, labels)
     assert len(built.labels_used) + len(built.labels_unused) == len(labels)
     assert {why for _, why in built.labels_unused} <= {HAND_CHECKED}
-    assert (len(built.labels_used), len({x.hcpcs for x in built.labels_used})) == (25, 20)
+    assert (len(built.labels_used), len({x.hcpcs for x in built.labels_used})) == (45, 32)
 
 
 def test_each_imported_ndc_with_a_label_carries_it(
@@ -254,6 +254,20 @@ def test_a_confirmed_multi_dose_vial_gets_neither_jw_nor_jz(
     result = calc(capsys, "--drug", "J9267", "--dose", "260", "--vial", "63323-0763-50x1")
     assert lines(result) == [([], 260, "63323-0763-50")]
     assert "multi-dose" in json.dumps(result)
+
+
+@pytest.mark.parametrize(
+    ("drug", "dose", "vial", "units"),
+    [
+        ("J9171", "75", "66758-0050-02x1", 75),  # Sandoz docetaxel 80 mg/8 mL multi-dose
+        ("J9034", "90", "63459-0348-04x1", 90),  # Bendeka 100 mg/4 mL multi-dose (1 mg)
+    ],
+)
+def test_multi_dose_generics_from_labels_get_neither(
+    capsys: pytest.CaptureFixture[str], drug: str, dose: str, vial: str, units: int
+) -> None:
+    result = calc(capsys, "--drug", drug, "--dose", dose, "--vial", vial)
+    assert [(x["modifiers"], x["units"]) for x in result["lines"]] == [([], units)]
 
 
 def test_a_multi_dose_kit_gets_neither(capsys: pytest.CaptureFixture[str]) -> None:

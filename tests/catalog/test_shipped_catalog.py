@@ -81,10 +81,10 @@ def test_imported_facts_say_where_they_come_from(shipped: Catalog) -> None:
     assert carton.container_source.startswith("DailyMed KEYTRUDA label, set id 9333c79b")
     assert carton.container_source.endswith('in a single-dose vial"')
     # Without a label record naming its container, an imported NDC stays unconfirmed:
-    # openFDA lists Imfinzi 120 mg as "1 VIAL in 1 CARTON", no container word.
-    imfinzi = shipped.find("J9173").presentation(Ndc.parse("00310-4500-12"))
-    assert imfinzi is not None
-    assert (imfinzi.container, imfinzi.volume_ml, imfinzi.container_source) == (
+    # openFDA lists Jemperli 500 mg as "1 VIAL in 1 CARTON", no container word.
+    jemperli = shipped.find("J9272").presentation(Ndc.parse("00173-0898-03"))
+    assert jemperli is not None
+    assert (jemperli.container, jemperli.volume_ml, jemperli.container_source) == (
         "unconfirmed", None, "",
     )  # fmt: skip
 
@@ -121,9 +121,9 @@ def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("drug", "dose", "vial", "units", "measure"),
     [
-        # CMS: an Imfinzi 120 mg vial is 12 units of 10 mg (its container is not on
+        # CMS: a Jemperli 500 mg vial is 50 units of 10 mg (its container is not on
         # record; Keytruda's is now, see tests/catalog/test_label_containers.py).
-        ("J9173", "120", "00310-4500-12x1", 12, "mg"),
+        ("J9272", "500", "00173-0898-03x1", 50, "mg"),
         ("carboplatin", "450", "450x1", 9, "mg"),  # J9045, 50 mg
         ("J9041", "2.6", "3.5x1", 26, "mg"),  # bortezomib, 0.1 mg: a 3.5 mg vial is 35
         ("J1442", "480", "480x1", 480, "mcg"),  # filgrastim, 1 mcg

@@ -137,9 +137,9 @@ def test_show_gives_each_fact_with_its_source(capsys: pytest.CaptureFixture[str]
     code, out, _ = run(capsys, "catalog", "show", "keytruda")
     assert code == 0
     assert "NDC 00006-3026-04: 100 mg, volume 4 mL, single-dose, 2 in the package" in out
-    code, out, _ = run(capsys, "catalog", "show", "J9173")  # no record names its container
+    code, out, _ = run(capsys, "catalog", "show", "J9272")  # no record names its container
     assert code == 0
-    assert "NDC 00310-4500-12: 120 mg, volume unconfirmed, unconfirmed" in out
+    assert "NDC 00173-0898-03: 500 mg, volume unconfirmed, unconfirmed" in out
 
 
 def test_show_of_nothing_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
