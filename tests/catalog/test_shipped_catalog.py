@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ from doseunits.app.site import Site, load_site_catalog, shipped_catalog_files, s
 from doseunits.catalog.build import HAND_CHECKED, TOO_LARGE, build_from_crosswalk
 from doseunits.catalog.files import load_catalog
 from doseunits.catalog.importers.files import read_crosswalk
+from doseunits.catalog.labels import read_label_containers
 from doseunits.catalog.model import Catalog
 from doseunits.catalog.ndc import Ndc
 from doseunits.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CROSSWALK = ROOT / "resources" / "cms" / "2025-10-asp-ndc-hcpcs-crosswalk.csv"
+LABELS = ROOT / "resources" / "catalog" / "labels" / "containers.toml"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +37,8 @@ def shipped() -> Catalog:
 def test_the_committed_snapshot_is_what_the_build_makes() -> None:
     """packaging/build_catalog.py run on resources/cms gives the committed file, byte for byte."""
     hand_checked = load_catalog(shipped_catalog_files())
-    built = build_from_crosswalk(read_crosswalk(CROSSWALK), hand_checked.drugs)
+    labels = read_label_containers(LABELS)
+    built = build_from_crosswalk(read_crosswalk(CROSSWALK), hand_checked.drugs, labels)
     (snapshot,) = shipped_snapshots()
     assert snapshot.name == "cms-2025-10.json"
     assert snapshot.read_text(encoding="utf-8") == snapshot_text(built)
@@ -70,8 +74,19 @@ def test_imported_facts_say_where_they_come_from(shipped: Catalog) -> None:
     carton = keytruda.presentation(Ndc.parse("00006-3026-04"))
     assert carton is not None
     assert (str(carton.strength), carton.items_per_package) == ("100 mg", 2)
-    assert (carton.container, carton.volume_ml) == ("unconfirmed", None)
+    # The crosswalk's line stays the source of the amount; the container is the label's
+    # (resources/catalog/labels/containers.toml).
+    assert (carton.container, carton.volume_ml) == ("single-dose", Decimal("4"))
     assert carton.source.startswith("CMS crosswalk line 6191: 00006-3026-04 under J9271")
+    assert carton.container_source.startswith("DailyMed KEYTRUDA label, set id 9333c79b")
+    assert carton.container_source.endswith('in a single-dose vial"')
+    # Without a label record naming its container, an imported NDC stays unconfirmed:
+    # openFDA lists Jemperli 500 mg as "1 VIAL in 1 CARTON", no container word.
+    jemperli = shipped.find("J9272").presentation(Ndc.parse("00173-0898-03"))
+    assert jemperli is not None
+    assert (jemperli.container, jemperli.volume_ml, jemperli.container_source) == (
+        "unconfirmed", None, "",
+    )  # fmt: skip
 
 
 def test_an_ndc_under_two_codes_is_in_the_picker_under_both(shipped: Catalog) -> None:
@@ -106,8 +121,9 @@ def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("drug", "dose", "vial", "units", "measure"),
     [
-        # CMS: a Keytruda 100 mg vial is 100 units of 1 mg; 200 mg is two vials.
-        ("J9271", "200", "00006-3026-04x2", 200, "mg"),
+        # CMS: a Jemperli 500 mg vial is 50 units of 10 mg (its container is not on
+        # record; Keytruda's is now, see tests/catalog/test_label_containers.py).
+        ("J9272", "500", "00173-0898-03x1", 50, "mg"),
         ("carboplatin", "450", "450x1", 9, "mg"),  # J9045, 50 mg
         ("J9041", "2.6", "3.5x1", 26, "mg"),  # bortezomib, 0.1 mg: a 3.5 mg vial is 35
         ("J1442", "480", "480x1", 480, "mcg"),  # filgrastim, 1 mcg

@@ -124,17 +124,22 @@ def test_show_gives_each_fact_with_its_source(capsys: pytest.CaptureFixture[str]
     assert (drug["hcpcs"], drug["billing_unit"], drug["imported"]) == ("J9271", "1 mg", True)
     carton = drug["presentations"][1]
     assert carton["ndc"] == "00006-3026-04"
+    # The amount is the crosswalk's; the container and volume its label's.
     assert (carton["strength"], carton["volume_ml"], carton["container"]) == (
-        "100 mg", None, "unconfirmed",
+        "100 mg", "4", "single-dose",
     )  # fmt: skip
     assert carton["items_per_package"] == 2
     assert carton["source"].startswith("CMS crosswalk line 6191")
+    assert carton["container_source"].startswith("DailyMed KEYTRUDA label")
     hand = show(capsys, "J9022")["drugs"][0]
     assert hand["presentations"][0]["volume_ml"] == "20"
     assert hand["presentations"][0]["container"] == "single-dose"
     code, out, _ = run(capsys, "catalog", "show", "keytruda")
     assert code == 0
-    assert "NDC 00006-3026-04: 100 mg, volume unconfirmed, unconfirmed, 2 in the package" in out
+    assert "NDC 00006-3026-04: 100 mg, volume 4 mL, single-dose, 2 in the package" in out
+    code, out, _ = run(capsys, "catalog", "show", "J9272")  # no record names its container
+    assert code == 0
+    assert "NDC 00173-0898-03: 500 mg, volume unconfirmed, unconfirmed" in out
 
 
 def test_show_of_nothing_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -35,5 +35,10 @@ def test_a_newcomer_finds_pembrolizumab_in_the_picker(qtbot: QtBot) -> None:
     assert window.vials.table.rowCount() == 2
     label = window.vials.table.item(1, 0)
     assert label is not None
-    assert label.text() == "100 mg / volume unconfirmed, container unconfirmed"
+    # Its container and volume come from its label (resources/catalog/labels/).
+    assert label.text() == "100 mg / 4 mL, SDV"
+    window.drug_selector.select("j9272")  # Jemperli: no record names its container
+    label = window.vials.table.item(0, 0)
+    assert label is not None
+    assert label.text() == "500 mg / volume unconfirmed, container unconfirmed"
     window.close()

@@ -7,7 +7,9 @@ open: the container is ``unconfirmed`` and there is no volume (PKG SIZE has no u
 The tables are those a catalog file holds, so ``DrugReader`` validates them as it does a
 hand-written file. Hand-checked drugs (resources/catalog/*.toml, a site's own files) win:
 an NDC they list under the same code is left out here, and where the crosswalk's amount
-for it differs, that is reported.
+for it differs, that is reported. Containers read from labels (``catalog.labels``) fill in
+an imported NDC's container, with the label as its source; a label that disagrees with a
+hand-checked container stops the build.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from dataclasses import dataclass
 
 from doseunits.catalog.importers.base import ImportReport, ImportResult, Quarter, Skipped
 from doseunits.catalog.importers.cms_crosswalk import CrosswalkEntry, codes_by_ndc
+from doseunits.catalog.labels import LabelContainer
 from doseunits.catalog.model import Drug
 from doseunits.catalog.ndc import Ndc
+from doseunits.errors import CatalogError
 from doseunits.quantities import MAX_DECIMALS, MAX_DOSE_MG, fmt, parse_amount
 
 # Why the build leaves out an entry the importer read, as the report spells it.
@@ -26,6 +30,7 @@ TOO_PRECISE = "amount with more decimals than DoseUnits keeps"
 TOO_LARGE = "amount above what DoseUnits computes"
 FRACTIONAL_ITEMS = "fractional PKG QTY"
 HAND_CHECKED = "hand-checked entry wins"
+NOT_IN_CROSSWALK = "NDC not in the crosswalk's usable rows"
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class BuiltCatalog:
     left_out: tuple[Skipped, ...]  # entries the importer read that the build did not use
     #: Hand-checked NDCs whose crosswalk amount differs: (code, NDC, hand-checked, CMS).
     disagreements: tuple[tuple[str, str, str, str], ...]
+    #: Labels given to imported NDCs; those not used, with why.
+    labels_used: tuple[LabelContainer, ...] = ()
+    labels_unused: tuple[tuple[LabelContainer, str], ...] = ()
 
     @property
     def codes(self) -> int:
@@ -56,7 +64,9 @@ def _presentations(table: dict[str, object]) -> list[dict[str, object]]:
 
 
 def build_from_crosswalk(
-    result: ImportResult[CrosswalkEntry], hand_checked: Sequence[Drug] = ()
+    result: ImportResult[CrosswalkEntry],
+    hand_checked: Sequence[Drug] = (),
+    labels: Sequence[LabelContainer] = (),
 ) -> BuiltCatalog:
     """One table per HCPCS code of ``result``'s entries (mass- and unit-dosed HCPCS Level
     II codes: the importer already left out CPT codes and other dosages)."""
@@ -64,6 +74,8 @@ def build_from_crosswalk(
     source = f"CMS ASP NDC-HCPCS crosswalk, in force {quarter}"
     checked = {(d.hcpcs, p.ndc): (d, p) for d in hand_checked for p in d.presentations}
     other_codes = codes_by_ndc(result.records)
+    by_ndc = {label.ndc: label for label in labels}
+    covered = _check_labels(by_ndc, hand_checked, other_codes)
     by_code: dict[str, list[CrosswalkEntry]] = {}
     left_out: list[Skipped] = []
     disagreements: list[tuple[str, str, str, str]] = []
@@ -86,11 +98,56 @@ def build_from_crosswalk(
             continue
         by_code.setdefault(entry.hcpcs, []).append(entry)
     tables = tuple(
-        _drug_table(code, entries, source, other_codes) for code, entries in by_code.items()
+        _drug_table(code, entries, source, other_codes, by_ndc) for code, entries in by_code.items()
     )
+    used = {e.ndc for entries in by_code.values() for e in entries if e.ndc in by_ndc}
+    unused = [(label, covered.get(n, NOT_IN_CROSSWALK)) for n, label in by_ndc.items()]
     return BuiltCatalog(
-        tables, source, quarter, result.report, tuple(left_out), tuple(disagreements)
+        tables,
+        source,
+        quarter,
+        result.report,
+        tuple(left_out),
+        tuple(disagreements),
+        labels_used=tuple(label for n, label in by_ndc.items() if n in used),
+        labels_unused=tuple((label, why) for label, why in unused if label.ndc not in used),
     )
+
+
+def _check_labels(
+    labels: Mapping[Ndc, LabelContainer],
+    hand_checked: Sequence[Drug],
+    other_codes: Mapping[Ndc, tuple[str, ...]],
+) -> dict[Ndc, str]:
+    """The labels a hand-checked drug covers (it wins); a CatalogError of one sentence
+    where a label and a hand-checked fact disagree, or a label names a code its NDC is not
+    billed under (a typo in the NDC or the code: fix the data, don't hide it)."""
+    covered: dict[Ndc, str] = {}
+    for drug in hand_checked:
+        for p in drug.presentations:
+            label = labels.get(p.ndc)
+            if label is None:
+                continue
+            fact = f"hand-checked drug {drug.id!r} says"
+            if p.container_confirmed and p.container != label.container:
+                raise CatalogError(
+                    f"NDC {p.ndc}: the label record ({label.source}) says {label.container} "
+                    f"but {fact} {p.container} ({p.container_source or p.source}); fix the data."
+                )
+            if None not in (p.volume_ml, label.volume_ml) and p.volume_ml != label.volume_ml:
+                raise CatalogError(
+                    f"NDC {p.ndc}: the label record ({label.source}) says "
+                    f"{label.volume_ml} mL but {fact} {p.volume_ml} mL ({p.source}); fix the data."
+                )
+            covered[p.ndc] = HAND_CHECKED
+    for label in labels.values():
+        codes = other_codes.get(label.ndc, ())
+        if codes and label.hcpcs not in codes:
+            raise CatalogError(
+                f"NDC {label.ndc}: its label entry names {label.hcpcs}, but CMS bills it "
+                f"under {' and '.join(codes)}; fix the data."
+            )
+    return covered
 
 
 def _unusable(entry: CrosswalkEntry) -> tuple[str, str] | None:
@@ -111,6 +168,7 @@ def _drug_table(
     entries: list[CrosswalkEntry],
     source: str,
     other_codes: Mapping[Ndc, tuple[str, ...]],
+    labels: Mapping[Ndc, LabelContainer],
 ) -> dict[str, object]:
     first = entries[0]
     return {
@@ -122,12 +180,14 @@ def _drug_table(
         "verified": True,  # CMS's own code, descriptor, unit and NDCs
         "imported": True,
         "source": source,
-        "presentation": [_presentation(e, other_codes) for e in entries],
+        "presentation": [_presentation(e, other_codes, labels.get(e.ndc)) for e in entries],
     }
 
 
 def _presentation(
-    entry: CrosswalkEntry, other_codes: Mapping[Ndc, tuple[str, ...]]
+    entry: CrosswalkEntry,
+    other_codes: Mapping[Ndc, tuple[str, ...]],
+    label: LabelContainer | None = None,
 ) -> dict[str, object]:
     table: dict[str, object] = {
         "ndc": str(entry.ndc),
@@ -149,6 +209,11 @@ def _presentation(
             f"{entry.strength} is BILLUNITS x {entry.dosage} and may carry CMS's rounding; "
             "check the label."
         )
+    if label is not None:  # what the label says, with it as the container's source
+        table["container"] = label.container
+        table["container_source"] = label.container_source
+        if label.volume_ml is not None:
+            table["volume_ml"] = fmt(label.volume_ml)
     items = int(entry.items_per_package)
     if items != 1:
         table["items_per_package"] = items
