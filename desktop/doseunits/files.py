@@ -126,17 +126,24 @@ class AtomicFile:
 
     ``stream`` (text, or bytes with ``binary``) is written; ``commit()`` moves it over
     the target in one step, ``discard()`` removes it. Until then the target is as it was.
+    ``permissions``: 0600 unless a file every user of a site reads (a site catalog: 0644).
     Raises OSError (NotAFile when the target is a folder or a device).
     """
 
     def __init__(
-        self, target: Path, *, binary: bool = False, encoding: str = "utf-8", newline: str = ""
+        self,
+        target: Path,
+        *,
+        binary: bool = False,
+        encoding: str = "utf-8",
+        newline: str = "",
+        permissions: int = PRIVATE_FILE,
     ) -> None:
         self.target = target
         if target.exists() and not target.is_file():
             raise _not_a_file(target, "a folder or a device")
         remove_stale_temporaries(target)
-        self.path, descriptor = _create_temporary(target)
+        self.path, descriptor = _create_temporary(target, permissions)
         try:
             _lock(descriptor)
             mode = "wb" if binary else "w"
@@ -224,15 +231,15 @@ def atomic_path(target: Path) -> Iterator[Path]:
     _sync_folder(target.parent)
 
 
-def open_append(path: Path) -> io.TextIOWrapper:
-    """``path`` opened to append UTF-8 text (the log): created 0600, never through a link,
-    only a regular file. Raises OSError."""
+def open_append(path: Path, permissions: int = PRIVATE_FILE) -> io.TextIOWrapper:
+    """``path`` opened to append UTF-8 text (the log): created 0600 (or ``permissions``),
+    never through a link, only a regular file. Raises OSError."""
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW | _NONBLOCK | _CLOEXEC
-    descriptor = os.open(path, flags, PRIVATE_FILE)
+    descriptor = os.open(path, flags, permissions)
     try:
         _check_regular(descriptor, path)
         if _POSIX:
-            os.fchmod(descriptor, PRIVATE_FILE)
+            os.fchmod(descriptor, permissions)
             os.set_blocking(descriptor, True)
         stream = os.fdopen(descriptor, "a", encoding="utf-8")
         assert isinstance(stream, io.TextIOWrapper)
@@ -279,7 +286,7 @@ def _close_even_if_full(stream: IO[Any]) -> None:
             inner.close()
 
 
-def _create_temporary(target: Path) -> tuple[Path, int]:
+def _create_temporary(target: Path, permissions: int = PRIVATE_FILE) -> tuple[Path, int]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
     for _ in range(100):
         path = target.with_name(f".{target.name}.{os.urandom(6).hex()}{TEMPORARY_SUFFIX}")
@@ -289,7 +296,7 @@ def _create_temporary(target: Path) -> tuple[Path, int]:
             continue
         if _POSIX:
             try:
-                os.fchmod(descriptor, PRIVATE_FILE)
+                os.fchmod(descriptor, permissions)
             except BaseException:
                 os.close(descriptor)
                 path.unlink(missing_ok=True)

@@ -12,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from pathlib import Path
 
+from doseunits import files
 from doseunits.app.folders import CONFIRMATIONS, IMPORTED_SNAPSHOT, PREVIOUS_SNAPSHOT
 from doseunits.catalog.build import BuiltCatalog
 from doseunits.catalog.confirm import HEADER, Confirmation, confirmation_line
 from doseunits.catalog.files import load_catalog, snapshot_document
 from doseunits.catalog.model import Catalog
 from doseunits.errors import CatalogError
+
+#: The site catalog's files are drug facts for every user of the site, not patient data.
+SITE_FILE = 0o644
 
 
 def snapshot_text(built: BuiltCatalog) -> str:
@@ -32,23 +35,35 @@ def snapshot_text(built: BuiltCatalog) -> str:
 
 
 def write_snapshot(built: BuiltCatalog, path: Path, keep_previous: bool = True) -> Catalog:
-    """Write ``built`` at ``path`` atomically once it validates; the drugs as read back."""
+    """Write ``built`` at ``path`` atomically once it validates; the drugs as read back.
+    Through ``files.AtomicFile`` (a temporary file made exclusively, never through a link,
+    removed on failure, a killed run's cleaned at the next import), 0644: drug facts, not
+    patient data, that every user of the site reads."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".cms-import-", suffix=".json", dir=path.parent)
-    temp = Path(temporary)
+    pending = files.AtomicFile(path, newline="\n", permissions=SITE_FILE)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(snapshot_text(built))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)  # drug facts, not patient data: every user of the site reads them
-        catalog = load_catalog([temp])  # the validator every catalog file passes
+        pending.stream.write(snapshot_text(built))
+        pending.stream.flush()
+        catalog = load_catalog([_as_json(pending.path)])  # the validator every file passes
         if keep_previous and path.is_file():
             os.replace(path, path.with_name(PREVIOUS_SNAPSHOT))
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+    except BaseException:
+        pending.discard()
+        raise
+    pending.commit()
     return catalog
+
+
+def _as_json(temporary: Path) -> Path:
+    """The temporary file (``.cms-import.json.*.part``: files.py's name, which its clean-up
+    of a killed run's leftovers looks for) read as the JSON snapshot it holds."""
+
+    class Snapshot(type(temporary)):  # type: ignore[misc]  # PosixPath or WindowsPath
+        @property
+        def suffix(self) -> str:
+            return ".json"
+
+    return Snapshot(temporary)
 
 
 def import_into(built: BuiltCatalog, folder: Path) -> tuple[Catalog, bool]:
@@ -66,12 +81,14 @@ def roll_back(folder: Path) -> None:
 
 
 def record_confirmation(item: Confirmation, folder: Path) -> Path:
-    """Append one confirmation to the folder's file (made with its header when new)."""
+    """Append one confirmation to the folder's file (made with its header when new), never
+    through a link and only to a regular file (``files.open_append``), 0644 like the
+    snapshot. Raises OSError (NotAFile for a link)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / CONFIRMATIONS
-    new = not path.exists()
-    with path.open("a", encoding="utf-8", newline="") as stream:
-        if new:
+    files.refuse_link(path, path.name)  # the clear sentence; O_NOFOLLOW is the guarantee
+    with files.open_append(path, permissions=SITE_FILE) as stream:
+        if not stream.tell():  # new, or empty: the header first
             stream.write(",".join(HEADER) + "\n")
         stream.write(confirmation_line(item))
     return path

@@ -31,7 +31,13 @@ from doseunits.audit.row_fields import (
 from doseunits.catalog.model import Catalog, Drug
 from doseunits.csvwrite import CsvWriter
 from doseunits.engine import rules
-from doseunits.engine.plan import LabeledAmounts, PlanTooLarge, VialPlan, least_waste_plan
+from doseunits.engine.plan import (
+    LabeledAmounts,
+    PlanTooLarge,
+    VialPlan,
+    least_waste_plan,
+    plans_single,
+)
 from doseunits.engine.vialspec import parse_vial
 from doseunits.errors import DoseUnitsError
 from doseunits.payers.model import (
@@ -114,11 +120,15 @@ JZ_MISSING = "JZ missing"
 BEYOND_LEAST_WASTE = "waste beyond the least-waste vials"
 UNKNOWN_MODIFIER = "modifier DoseUnits does not know"
 WRONG_340B = "340B modifier"
+CONTAINER_UNCONFIRMED = "container not confirmed"
+#: What the audit can still check on a row whose container is not confirmed (§3.6a).
+_CHECKED_UNCONFIRMED = frozenset({OVER_LABELED, ADMIN_UNITS})
 
 
 class _Opened(NamedTuple):
     labeled_mg: Decimal
     single_dose_mg: Decimal
+    unconfirmed: tuple[str, ...] = ()  # NDCs opened whose container is not confirmed
 
 
 class Auditor:
@@ -200,14 +210,18 @@ class Auditor:
             plan = VialPlan.of(parse_vial(spec, drug, self.catalog) for spec in specs)
         except DoseUnitsError as error:
             return reason_of(error)
-        return _Opened(plan.labeled_mg, plan.single_dose_mg)
+        unconfirmed = tuple(
+            str(v.presentation.ndc) for v in plan.vials if not v.presentation.container_confirmed
+        )
+        return _Opened(plan.labeled_mg, plan.single_dose_mg, unconfirmed)
 
     def least_single_dose_mg(self, drug: Drug, dose_mg: Decimal) -> Decimal | None:
         """The single-dose labeled amount of the least-waste vials for ``dose_mg``
-        (docs/billing-rules.md §3.7), as ``billing.compute`` compares; None when it can't be
-        worked out quickly (then the check is left out, as the window says for such doses)."""
+        (docs/billing-rules.md §3.7), as ``billing.compute`` compares (an unconfirmed vial
+        counted as single-dose, §3.6a); None when it can't be worked out quickly (then the
+        check is left out, as the window says for such doses)."""
         if drug not in self._labeled_amounts:
-            single = all(p.single_dose for p in drug.presentations)
+            single = all(plans_single(p) for p in drug.presentations)
             strengths = [p.strength_mg for p in drug.presentations]
             self._labeled_amounts[drug] = LabeledAmounts(strengths) if single else None
         amounts = self._labeled_amounts[drug]
@@ -218,7 +232,7 @@ class Auditor:
             plan = least_waste_plan(drug.presentations, dose_mg)
         except PlanTooLarge:
             return None
-        return plan.single_dose_mg
+        return plan.may_discard_mg
 
     def audit(
         self,
@@ -309,6 +323,9 @@ class Auditor:
         problems = _problems(
             expected, billed_units, billed_modifier, billed_jw, unit, opened.labeled_mg, date
         )
+        if opened.unconfirmed:  # docs/billing-rules.md §3.6a: JW/JZ wait for the label
+            problems = [p for p in problems if p[0] in _CHECKED_UNCONFIRMED]
+            problems.append((CONTAINER_UNCONFIRMED, _unconfirmed_reason(opened.unconfirmed)))
         if modifier_text.strip() not in ("", "JZ"):  # the usual rows: nothing more to split
             problems.extend(
                 (WRONG_340B, text) for text in self.problems_340b(modifier_text, payer, date)
@@ -339,6 +356,8 @@ class Auditor:
             summary.add(drug.hcpcs, drug.name, date, billed_units, billed_jw, bool(billed_modifier))
             if problems:
                 summary.mismatch(drug.hcpcs, date, [kind for kind, _ in problems])
+        if opened.unconfirmed:  # JW and JZ are not known: no expected modifier or JW units
+            return str(expected.units), "", "", MISMATCH, "; ".join(t for _, t in problems)
         if problems:
             return (
                 str(expected.units),
@@ -457,6 +476,15 @@ def _problems(
     ):
         problems.append((JZ_MISSING, "JZ missing: nothing billable was discarded"))
     return problems
+
+
+def _unconfirmed_reason(ndcs: tuple[str, ...]) -> str:
+    listed = ", ".join(ndcs)
+    return (
+        f"container of NDC {listed} not confirmed: JW/JZ can't be checked until the label is "
+        "(single-dose: JW/JZ apply; multi-dose: neither); record it with 'doseunits catalog "
+        "confirm'"
+    )
 
 
 def _unexpected_jz(expected: Expected, jw: int, date: dt.date) -> str:

@@ -15,7 +15,13 @@ from doseunits.catalog.model import Drug, Presentation
 from doseunits.catalog.ndc import Ndc, n4_string
 from doseunits.engine import rules
 from doseunits.engine.order import DoseOrder
-from doseunits.engine.plan import PlanTooLarge, VialCount, VialPlan, least_waste_plan
+from doseunits.engine.plan import (
+    PlanTooLarge,
+    VialCount,
+    VialPlan,
+    least_waste_plan,
+    plans_single,
+)
 from doseunits.errors import InputError, OrderField
 from doseunits.payers.model import BY_ENTITY
 from doseunits.quantities import MAX_DOSE_MG, fmt, fmt_places, positive
@@ -152,6 +158,7 @@ class BillingResult:
                 f"Container of NDC {ndcs} not confirmed: the administered line only, with "
                 "no JW line and no JZ modifier, until the label is checked."
             )
+            steps.append(f"Pending the label: {self.pending_text()}.")
             return tuple(steps)
         if not self.single_dose_mg:
             steps.append("Multi-dose containers only: no JW line and no JZ modifier.")
@@ -215,6 +222,54 @@ class BillingResult:
     def kept_mg(self) -> Decimal:
         """Left in multi-dose vials: kept for later doses, not waste."""
         return sum((u.left_mg for u in self.uses if u.presentation.container == "multi-dose"), ZERO)
+
+    @property
+    def pending_mg(self) -> Decimal:
+        """Left in the opened vials whose container is not confirmed: discarded if their
+        label says single-dose, kept if multi-dose (docs/billing-rules.md §3.6a)."""
+        return sum((u.left_mg for u in self.uses if not u.presentation.container_confirmed), ZERO)
+
+    @property
+    def pending_ml(self) -> Decimal | None:
+        return _total_ml(u.left_ml for u in self.uses if not u.presentation.container_confirmed)
+
+    @property
+    def pending_discarded_units(self) -> int:
+        """The discarded units (rule 3.2) if the unconfirmed vials' labels say single-dose;
+        0 when every container is confirmed."""
+        if not self.unconfirmed:
+            return 0
+        unit = self.drug.billing_unit_mg
+        return rules.discarded_units(self.plan.may_discard_mg, self.admin_units, unit)
+
+    @property
+    def pending_jw_units(self) -> int:
+        """The JW line's units if the unconfirmed vials are single-dose (the payer's say)."""
+        return self.order.payer.jw_line_units(self.pending_discarded_units)
+
+    @property
+    def pending_jz(self) -> bool:
+        """Whether the administered line takes JZ if the unconfirmed vials are single-dose."""
+        if not self.unconfirmed:
+            return False
+        applies = rules.jz_applies(self.order.date_of_service, self.pending_discarded_units, True)
+        return self.order.payer.uses_jz(applies)
+
+    def pending_text(self) -> str:
+        """What the label decides, in words: "if single-dose, 15 units discarded (JW line);
+        if multi-dose, neither JW nor JZ and the 150 mg left is kept"."""
+        units = self.pending_discarded_units
+        if self.pending_jw_units:
+            single = f"{units} units discarded (JW line)"
+        elif units:
+            single = f"{units} units discarded, not billable for {self.order.payer.name}"
+        elif self.pending_jz:
+            single = "nothing billable discarded (JZ on the administered line)"
+        else:
+            single = "nothing billable discarded, no JZ"
+        left = self.drug.amount(self.pending_mg)
+        multi = f"the {left} left is kept" if self.pending_mg else "nothing is left"
+        return f"if single-dose, {single}; if multi-dose, neither JW nor JZ and {multi}"
 
     @property
     def administered_ml(self) -> Decimal | None:
@@ -390,12 +445,22 @@ def _administered_warnings(
     amount = drug.amount
     given = f"Administered {amount(administered_mg)} of the {amount(ordered_mg)} ordered"
     discarded = sum((u.left_mg for u in uses if u.presentation.single_dose), ZERO)
-    kept = sum((u.left_mg for u in uses if not u.presentation.single_dose), ZERO)
+    pending = sum((u.left_mg for u in uses if not u.presentation.container_confirmed), ZERO)
+    kept = sum((u.left_mg for u in uses if u.presentation.container == "multi-dose"), ZERO)
     not_given = ordered_mg - administered_mg
-    if plan.labeled_mg >= ordered_mg and not kept:  # all of it is in single-dose vials
+    if plan.labeled_mg >= ordered_mg and not kept and not pending:  # all in single-dose vials
         return [Warning(f"{given}: the {amount(not_given)} not given counts as discarded; "
                         "document why in the chart.", "administered")]  # fmt: skip
-    parts = [f"{amount(discarded)} is left in the opened single-dose vials and counts as discarded"]
+    parts = []
+    if discarded or not pending:
+        parts.append(
+            f"{amount(discarded)} is left in the opened single-dose vials and counts as discarded"
+        )
+    if pending:
+        parts.append(
+            f"{amount(pending)} is left in vials whose container is not confirmed: discarded "
+            "if the label says single-dose, kept if multi-dose"
+        )
     if kept:
         parts.append(f"{amount(kept)} stays in the multi-dose vials, kept for later doses")
     if plan.labeled_mg < ordered_mg:
@@ -473,15 +538,22 @@ def _vial_warnings(
 def _allocate(plan: VialPlan, amount: Decimal) -> tuple[VialUse, ...]:
     """Draw ``amount`` from single-dose vials first (their rest is waste), largest first.
 
-    Multi-dose vials are drawn last because what stays in them is kept, not wasted.
+    Multi-dose vials are drawn last because what stays in them is kept, not wasted; an
+    unconfirmed vial comes between (``_draw_order``).
     """
     uses = []
     remaining = amount
-    for vial in sorted(plan.vials, key=lambda v: not v.presentation.single_dose):
+    for vial in sorted(plan.vials, key=_draw_order):
         taken = min(remaining, vial.labeled_mg)
         remaining -= taken
         uses.append(VialUse(vial.presentation, vial.count, taken, vial.labeled_mg - taken))
     return tuple(uses)
+
+
+def _draw_order(vial: VialCount) -> int:
+    """Single-dose vials first, then unconfirmed ones (planned as single-dose, §3.6a: if
+    they are, drawing them before a multi-dose vial wastes least), multi-dose last."""
+    return 0 if vial.presentation.single_dose else 1 if plans_single(vial.presentation) else 2
 
 
 def _claim_lines(

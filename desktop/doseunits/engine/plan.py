@@ -4,7 +4,8 @@ Least waste means the least discarded (what is left in the single-dose vials, wh
 drawn first; a multi-dose vial keeps its rest), then the least labeled amount that covers
 the dose, then the fewest vials (CMS/CGS: a 300 mg dose from 100 mg and 400 mg vials is
 three 100 mg vials; 280 mg from 150 mg single-dose and 420 mg multi-dose vials is one
-420 mg vial, nothing discarded, not two 150 mg vials and 20 mg discarded).
+420 mg vial, nothing discarded, not two 150 mg vials and 20 mg discarded). A vial whose
+container is not confirmed is planned as single-dose (docs/billing-rules.md §3.6a).
 With one kind of container the first two are the same: the least labeled amount.
 """
 
@@ -69,10 +70,24 @@ class VialPlan(NamedTuple):
         """The labeled amount of the single-dose vials: what JW and JZ are worked out from."""
         return sum((v.labeled_mg for v in self.vials if v.presentation.single_dose), Decimal(0))
 
+    @property
+    def may_discard_mg(self) -> Decimal:
+        """The labeled amount of the vials whose rest may have to be discarded: single-dose
+        and, until their label is checked, unconfirmed (docs/billing-rules.md §3.6a)."""
+        return sum((v.labeled_mg for v in self.vials if plans_single(v.presentation)), Decimal(0))
+
     def discarded_mg(self, dose_mg: Decimal) -> Decimal:
         """What is thrown away when ``dose_mg`` is drawn from these vials: the rest of the
-        single-dose vials, which are drawn first. What stays in a multi-dose vial is kept."""
-        return max(Decimal(0), self.single_dose_mg - dose_mg)
+        single-dose vials, which are drawn first. What stays in a multi-dose vial is kept;
+        an unconfirmed vial counts as single-dose, the cautious choice (§3.6a)."""
+        return max(Decimal(0), self.may_discard_mg - dose_mg)
+
+
+def plans_single(presentation: Presentation) -> bool:
+    """Planned as single-dose: a single-dose vial, or one whose container is not confirmed
+    (docs/billing-rules.md §3.6a: its rest may have to be discarded, so a plan must not
+    count on keeping it as it would a multi-dose vial's)."""
+    return presentation.container != "multi-dose"
 
 
 def least_waste_plan(presentations: Sequence[Presentation], dose_mg: Decimal) -> VialPlan:
@@ -93,7 +108,7 @@ def _least_waste_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal)
     """
     if dose_mg <= 0:
         raise ValueError("a plan needs a dose above 0")
-    kinds = {p.single_dose for p in presentations}
+    kinds = {plans_single(p) for p in presentations}
     if len(kinds) == 2:
         return _mixed_plan(presentations, dose_mg)
     shelf = _shelf(presentations)
@@ -171,8 +186,8 @@ def _mixed_plan(presentations: tuple[Presentation, ...], dose_mg: Decimal) -> Vi
     are counted in steps of the strengths' greatest common divisor; past MAX_REMAINDERS
     steps (only odd site strengths) it refuses, as the search for one kind does.
     """
-    singles = _shelf(tuple(p for p in presentations if p.single_dose))
-    multis = _shelf(tuple(p for p in presentations if not p.single_dose))
+    singles = _shelf(tuple(p for p in presentations if plans_single(p)))
+    multis = _shelf(tuple(p for p in presentations if not plans_single(p)))
     places = max(max(0, -int(d.as_tuple().exponent)) for d in (singles.scale, multis.scale))
     scaled = [int(p.strength_mg.scaleb(places)) for p in (*singles.ordered, *multis.ordered)]
     step = math.gcd(*scaled)

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -106,9 +107,9 @@ class HistoryStore:
 
     # Opening, and starting afresh when the file is damaged --------------------------
     def _open(self) -> sqlite3.Connection:
-        _prepare_private(self.path)
+        checked = _prepare_private(self.path)
         try:
-            db, self._found_version = _connect(self.path)
+            db, self._found_version = _connect(self.path, checked)
             return db
         except sqlite3.DatabaseError as error:
             if not _is_damage(error):
@@ -116,9 +117,9 @@ class HistoryStore:
                     f"The order history {self.path} can't be opened ({error})."
                 ) from None
             self._move_aside(str(error))
-        _prepare_private(self.path)
+        checked = _prepare_private(self.path)
         try:
-            db, self._found_version = _connect(self.path)
+            db, self._found_version = _connect(self.path, checked)
             return db
         except sqlite3.DatabaseError as error:
             raise HistoryError(
@@ -185,8 +186,7 @@ class HistoryStore:
             raise HistoryError(f"The order history can't be used ({error}).") from None
         self._db.close()
         self._move_aside(str(error))
-        _prepare_private(self.path)
-        self._db, _ = _connect(self.path)
+        self._db, _ = _connect(self.path, _prepare_private(self.path))
 
     # Writing ------------------------------------------------------------------------
     def record(
@@ -329,25 +329,105 @@ class HistoryStore:
         self._db.close()
 
 
-def _prepare_private(path: Path) -> None:
+Identity = tuple[int, int]  # (st_dev, st_ino): which file, whatever its name
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _prepare_private(path: Path) -> Identity:
     """The history file and its -wal and -shm: never opened through a link (SQLite would
     follow one, and create a dangling one's target), and owner-only (0600). The file is
-    made 0600 before SQLite opens it: SQLite gives the -wal and -shm the file's mode."""
+    made 0600 before SQLite opens it: SQLite gives the -wal and -shm the file's mode.
+    Returns the identity of the file checked, which ``_connect`` holds SQLite's to."""
     try:
         for suffix in ("", "-wal", "-shm"):
             files.refuse_link(Path(f"{path}{suffix}"), f"{path.name}{suffix}")
         files.create_private(path)
         for suffix in ("-wal", "-shm"):  # left 0644 by an older DoseUnits
             files.make_private(Path(f"{path}{suffix}"))
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        try:
+            status = os.fstat(descriptor)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise HistoryError(f"The order history {path} can't be opened ({_why(error)}).") from None
+    return status.st_dev, status.st_ino
 
 
-def _connect(path: Path) -> tuple[sqlite3.Connection, int]:
+def _held_files() -> set[Identity] | None:
+    """The identities of the files this process has open (Linux /proc/self/fd, macOS and
+    the BSDs /dev/fd), or None where the system lists none (Windows)."""
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            names = os.listdir(listing)
+        except OSError:
+            continue
+        held = set()
+        for name in names:
+            try:
+                status = os.fstat(int(name))
+            except (OSError, ValueError):  # the listing's own descriptor, closed by now
+                continue
+            held.add((status.st_dev, status.st_ino))
+        return held
+    return None
+
+
+def _identity(path: str | Path, follow: bool = False) -> Identity | None:
+    try:
+        status = os.stat(path) if follow else os.lstat(path)
+    except OSError:
+        return None
+    if not follow and not stat.S_ISREG(status.st_mode):
+        return None  # a link, or not a file
+    return status.st_dev, status.st_ino
+
+
+def _check_opened(db: sqlite3.Connection, path: Path, checked: Identity) -> None:
+    """Refuse unless the file SQLite opened is the one ``_prepare_private`` checked: a link
+    swapped in between the check and SQLite's open (which follows links and names the
+    file by its target) is caught here, before anything is read from or written to it.
+    Python's sqlite3 can't pass SQLITE_OPEN_NOFOLLOW, so this is as close as it gets: the
+    name still names the checked file, SQLite names it too (``PRAGMA database_list`` gives
+    the target of a link it followed), and this process holds that file open."""
+    listed = db.execute("PRAGMA database_list").fetchone()[2]
+    held = _held_files()
+    if (
+        _identity(path) != checked
+        or _identity(listed, follow=True) != checked
+        or (held is not None and checked not in held)
+    ):
+        raise HistoryError(
+            f"The order history {path} was replaced while it was being opened (by a link, "
+            "or another file); DoseUnits won't write through one."
+        )
+
+
+def _check_journal(path: Path) -> None:
+    """The -wal and -shm SQLite made or opened: regular files, not links (SQLite refuses
+    a link there itself), and the very ones this process holds open."""
+    held = _held_files()
+    for suffix in ("-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        if not os.path.lexists(part):
+            continue
+        found = _identity(part)
+        if found is None or (held is not None and found not in held):
+            raise HistoryError(
+                f"The order history's {part.name} was replaced while it was being opened "
+                "(by a link, or another file); DoseUnits won't write through one."
+            )
+
+
+def _connect(path: Path, checked: Identity | None = None) -> tuple[sqlite3.Connection, int]:
     """Open, check and set up the file; raises sqlite3.DatabaseError if it is damaged.
-    Returns the connection and the schema version the file had (0 for a new one)."""
+    Returns the connection and the schema version the file had (0 for a new one).
+    ``checked``: the identity ``_prepare_private`` gave, held to the file SQLite opens."""
+    if checked is None:
+        checked = _prepare_private(path)
     db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
     try:
+        _check_opened(db, path, checked)  # before any page is read or written
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")  # a committed order survives a power cut too
@@ -370,6 +450,7 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, int]:
         db.executescript(
             f"BEGIN IMMEDIATE;{migrate}{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
         )
+        _check_journal(path)
     except BaseException:
         db.close()
         raise

@@ -3,6 +3,8 @@ service (docs/billing-rules.md §8), a step after the engine, which never prices
 
 Each line gets its allowed dollars; ``discarded`` is the discarded units' worth (rule 3.2)
 at the same limit, whether or not the payer pays a JW line for them: what the waste cost.
+With an unconfirmed container it is not known until the label is checked: ``pending`` is
+the worth if single-dose, and ``discarded`` is None (§3.6a).
 Outside every loaded quarter, or for a code the quarter's file does not list, every
 figure is None and ``reason`` says why: withheld, never a stale price.
 """
@@ -25,7 +27,11 @@ class Allowed:
     lines: tuple[Decimal | None, ...]  # one per result.lines, in order
     administered: Decimal | None  # the administered line(s)
     jw: Decimal | None  # the JW line(s) as billed
-    discarded: Decimal | None  # the discarded units, billed or not
+    discarded: Decimal | None  # the discarded units, billed or not; None while pending
+    #: An unconfirmed container's waste (docs/billing-rules.md §3.6a): what the discarded
+    #: units would be worth if its label says single-dose. None when every container is
+    #: confirmed (or there is no price); then ``discarded`` is None too, never $0.
+    pending: Decimal | None = None
 
     @property
     def priced(self) -> bool:
@@ -45,6 +51,13 @@ class Allowed:
         """``$9,590.70``, or "withheld" when there is no price."""
         return "withheld" if dollars is None else usd(dollars)
 
+    def discarded_text(self) -> str:
+        """The discarded units' worth: ``$1,370.10``; with an unconfirmed container
+        ``pending the label ($1,370.10 if single-dose)``, never a plain $0."""
+        if self.pending is not None:
+            return f"pending the label ({usd(self.pending)} if single-dose)"
+        return self.text(self.discarded)
+
     def as_json(self) -> dict[str, Any]:
         price = self.price
         if isinstance(price, Price):
@@ -63,6 +76,7 @@ class Allowed:
             "administered_usd": _cents(self.administered),
             "jw_usd": _cents(self.jw),
             "discarded_usd": _cents(self.discarded),
+            "discarded_pending_label_usd": _cents(self.pending),
         }
 
 
@@ -79,6 +93,9 @@ def allowed_amounts(result: BillingResult, limits: PaymentLimits) -> Allowed:
         (a for a, line in zip(lines, result.lines, strict=True) if line.kind == "discarded"),
         Decimal(0),
     )
+    if result.unconfirmed:  # the waste is not known to be $0: pending the label (§3.6a)
+        pending = price.allowed(result.pending_discarded_units)
+        return Allowed(price, lines, administered, jw, None, pending)
     return Allowed(price, lines, administered, jw, price.allowed(result.jw_units))
 
 

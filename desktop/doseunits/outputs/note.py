@@ -70,6 +70,19 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "discarded": f"{discarded} {u}",
         "labeled": f"{labeled} {u}",
     }
+    discarded_ml = ml(result.discarded_ml)
+    discarded_from = " from single-dose vials"
+    if result.unconfirmed:  # never "0 discarded": what is left waits for the label (§3.6a)
+        pending = f"{fmt(result.pending_mg)} {u} pending the label"
+        values["discarded"] = f"{discarded} {u} + {pending}" if result.discarded_mg else pending
+        if result.discarded_mg:
+            discarded_ml = f"{discarded_ml} + {ml(result.pending_ml)}"
+        else:
+            discarded_ml = ml(result.pending_ml)
+        discarded_from = (
+            ", left in vials whose container is not confirmed: discarded if the label says "
+            "single-dose, kept if multi-dose"
+        )
     if measure is MG:
         values["billing_unit"] = billing_unit
         values["ordered_mg"] = ordered
@@ -82,6 +95,9 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         values["administered_mg"] = _in_mg(result.administered_mg, measure)
         values["discarded_mg"] = _in_mg(result.discarded_mg, measure)
         values["labeled_mg"] = _in_mg(result.labeled_mg, measure)
+    if result.unconfirmed and measure.kind == "mass":  # an older template's bare number
+        in_mg = fmt(result.pending_mg) if measure is MG else _in_mg(result.pending_mg, measure)
+        values["discarded_mg"] += f" + {in_mg} pending the label"
     return {
         "drug": drug.name,
         "hcpcs": drug.hcpcs,
@@ -93,7 +109,8 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "dose_basis": _ordered_dose(result),
         **values,
         "administered_ml": ml(result.administered_ml),
-        "discarded_ml": ml(result.discarded_ml),
+        "discarded_ml": discarded_ml,
+        "discarded_from": discarded_from,
         "vials": "\n".join(_vial_lines(result, u)),
         "lines": "\n".join(
             [f"- {line_text(line, not result.order.payer.line_per_ndc)}" for line in result.lines]
@@ -129,7 +146,7 @@ def price_fields(allowed: Allowed | None) -> dict[str, str]:
     return {
         "administered_usd": allowed.text(allowed.administered),
         "jw_usd": allowed.text(allowed.jw),
-        "discarded_usd": allowed.text(allowed.discarded),
+        "discarded_usd": allowed.discarded_text(),
         "payment_limit": allowed.limit_text(),
         "pricing": allowed.reason,
     }
@@ -187,10 +204,15 @@ def _vial_lines(result: BillingResult, u: str) -> list[str]:
             extra += f", exp {known.expiry.isoformat()}"
         left = "discarded" if p.single_dose else "kept in the multi-dose vial"
         unverified = "" if p.verified else " (NDC unverified)"
+        rest = f"{left} {fmt(use.left_mg)} {u} ({ml(use.left_ml)} mL)"
+        if not p.container_confirmed:  # docs/billing-rules.md §3.6a: the label decides
+            rest = (
+                f"{fmt(use.left_mg)} {u} ({ml(use.left_ml)} mL) left, pending the label: "
+                "discarded if single-dose, kept if multi-dose"
+            )
         lines.append(
             f"- {use.count} x {p.label}, NDC {p.ndc}{unverified}{extra}: administered "
-            f"{fmt(use.administered_mg)} {u} ({ml(use.administered_ml)} mL), {left} "
-            f"{fmt(use.left_mg)} {u} ({ml(use.left_ml)} mL)"
+            f"{fmt(use.administered_mg)} {u} ({ml(use.administered_ml)} mL), {rest}"
         )
     return lines
 

@@ -64,6 +64,7 @@ def as_dict(result: BillingResult, snippet: str, allowed: Allowed | None = None)
         "administered_units": result.admin_units,
         "jw_units": result.jw_billed_units,  # on the JW line
         "discarded_units": result.jw_units,  # rule 2, whether or not the payer pays for them
+        "discarded_pending_label": _pending(result, amounts),
         "vials_from": "least-waste plan" if result.plan_proposed else "as opened",
         "vials": [
             {
@@ -96,6 +97,27 @@ def as_dict(result: BillingResult, snippet: str, allowed: Allowed | None = None)
             line["allowed_usd"] = None if dollars is None else cents(dollars)
         output.update(allowed.as_json())
     return output
+
+
+def _pending(result: BillingResult, amounts: _Amounts) -> dict[str, Any] | None:
+    """What an unconfirmed container leaves undecided (docs/billing-rules.md §3.6a): null
+    when every opened container is confirmed. ``left`` is in those vials after the dose:
+    discarded if their label says single-dose, kept if multi-dose; ``if_single_dose`` is
+    what the claim then adds."""
+    if not result.unconfirmed:
+        return None
+    return {
+        "ndcs": [str(p.ndc) for p in result.unconfirmed],
+        **amounts.keys("left", result.pending_mg),
+        "left_ml": _ml(result.pending_ml),
+        "if_single_dose": {
+            "discarded_units": result.pending_discarded_units,
+            "jw_units": result.pending_jw_units,
+            "jz": result.pending_jz,
+        },
+        "if_multi_dose": "neither JW nor JZ; what is left is kept",
+        "explanation": result.pending_text(),
+    }
 
 
 def _line(line: ClaimLine) -> dict[str, Any]:
@@ -142,8 +164,39 @@ def line_rows(result: BillingResult) -> list[tuple[str, str, str, str, str, str]
     return rows
 
 
+def discarded_amount_text(result: BillingResult) -> str:
+    """The discarded amount: "150 mg"; with an unconfirmed container what its vials leave,
+    pending the label ("150 mg pending the label", never a bare 0: §3.6a)."""
+    if not result.unconfirmed:
+        return result.drug.amount(result.discarded_mg)
+    pending = f"{result.drug.amount(result.pending_mg)} pending the label"
+    if result.discarded_mg:
+        return f"{result.drug.amount(result.discarded_mg)} + {pending}"
+    return pending
+
+
+def discarded_ml_text(result: BillingResult) -> str:
+    """The discarded mL, with an unconfirmed container's share (pending) in it."""
+    if not result.unconfirmed:
+        return ml(result.discarded_ml)
+    if result.discarded_mg:
+        return f"{ml(result.discarded_ml)} + {ml(result.pending_ml)}"
+    return ml(result.pending_ml)
+
+
 def discarded_units_text(result: BillingResult) -> str:
-    """The discarded units as billed: "15 units (JW)", "0 billable (JZ)", or not billable."""
+    """The discarded units as billed: "15 units (JW)", "0 billable (JZ)", or not billable;
+    with an unconfirmed container, pending the label ("pending the label: 15 units (JW)
+    if single-dose")."""
+    if result.unconfirmed:
+        if result.pending_jw_units:
+            return f"pending the label: {result.pending_jw_units} units (JW) if single-dose"
+        if result.pending_discarded_units:
+            return (
+                f"pending the label: {result.pending_discarded_units} units if single-dose, "
+                f"not billable for {result.order.payer.name}"
+            )
+        return "pending the label: JZ if single-dose" if result.pending_jz else "pending the label"
     if result.jw_billed_units:
         return f"{result.jw_billed_units} units (JW)"
     if result.jw_units:
@@ -172,8 +225,13 @@ def as_text(result: BillingResult, snippet: str, allowed: Allowed | None = None)
             f"{amount(result.administered_mg)}  {ml(result.administered_ml)} mL"
             f"  {result.admin_units} units",
         ),
-        _pair("Discarded", f"{amount(result.discarded_mg)}  {ml(result.discarded_ml)} mL  {jw}"),
+        _pair(
+            "Discarded",
+            f"{discarded_amount_text(result)}  {discarded_ml_text(result)} mL  {jw}",
+        ),
     ]
+    if result.unconfirmed:
+        rows.append(_pair("Label decides", result.pending_text()))
     if result.kept_mg:
         rows.append(_pair("Kept (multi-dose)", amount(result.kept_mg)))
     if allowed is not None:
@@ -202,7 +260,9 @@ def allowed_rows(result: BillingResult, allowed: Allowed) -> list[str]:
     if not allowed.priced:
         return [_pair("Allowed", f"withheld: {allowed.reason}")]
     text = f"{allowed.text(allowed.administered)} administered"
-    if result.jw_billed_units:
+    if result.unconfirmed:
+        text += f"; discarded {allowed.discarded_text()}"
+    elif result.jw_billed_units:
         text += f", {allowed.text(allowed.jw)} JW"
     elif result.jw_units:
         text += f"; discarded worth {allowed.text(allowed.discarded)}, not billed"

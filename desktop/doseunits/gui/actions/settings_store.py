@@ -63,11 +63,23 @@ class SettingsStore:
             self._private = True
         stored = QByteArray(checked) if isinstance(checked, bytes) else checked
         self.user.setValue(setting.key, stored)
+        self.sync()  # now, checked: QSettings' own later write would not be (issue 17)
         return True
 
     def sync(self) -> None:
-        """Write what was set to the file now (QSettings would, later), owner-only."""
+        """Write what was set to the file now (QSettings would, later), owner-only, and
+        never through a link: QSettings' QSaveFile writes a link's target, so a link put
+        in place since start is replaced by a file first, as at start. After the write the
+        file is checked again; a link found then (swapped in during the write) is logged
+        and replaced. ``set`` calls it, so nothing is left for QSettings to write alone."""
+        if os.path.islink(self.path):
+            log.warning("%s became a link after start; it is replaced, not written through.",
+                        self.path)  # fmt: skip
+            private_settings_folder(self.path)
         self.user.sync()
+        if os.path.islink(self.path):
+            log.error("%s was swapped for a link while it was written; replaced.", self.path)
+            private_settings_folder(self.path)
         with contextlib.suppress(OSError):  # QSaveFile keeps the mode; this is the check
             files.make_private(self.path)
 

@@ -128,14 +128,19 @@ class ResultsPanel(QWidget):
     def show_result(
         self, result: BillingResult, snippet: str, allowed: Allowed | None = None
     ) -> None:
-        from doseunits.outputs.result_text import discarded_units_text, line_rows
+        from doseunits.outputs.result_text import (
+            discarded_amount_text,
+            discarded_ml_text,
+            discarded_units_text,
+            line_rows,
+        )
 
         unit = result.drug.measure.symbol
         if self.headings[1].text() != unit:
             self.headings[1].setText(unit)
         dollars = ("", "", "")
         if allowed is not None:
-            dollars = (allowed.text(allowed.administered), allowed.text(allowed.discarded), "")
+            dollars = (allowed.text(allowed.administered), allowed.discarded_text(), "")
             self.pricing.setText(
                 f"Priced at the {allowed.reason}" if allowed.priced
                 else f"Dollars withheld: {allowed.reason}."
@@ -147,9 +152,9 @@ class ResultsPanel(QWidget):
                 str(result.admin_units),
                 dollars[0],
             ),
-            2: (
-                fmt(result.discarded_mg),
-                ml(result.discarded_ml),
+            2: (  # with an unconfirmed container, pending the label: never a bare 0 (§3.6a)
+                discarded_amount_text(result) if result.unconfirmed else fmt(result.discarded_mg),
+                discarded_ml_text(result),
                 discarded_units_text(result),
                 dollars[1],
             ),

@@ -29,12 +29,21 @@ HATCH_ROWS = bytes(1 << (7 - row) for row in range(8))  # an 8x8 "/" line: the d
 
 def describe(vial: DrawnVial) -> str:
     presentation, given, left = vial
-    kept = "discarded" if presentation.single_dose else "kept (multi-dose)"
+    kept = _fate(presentation.container)
     u = presentation.measure.symbol
     return (
         f"{fmt(presentation.strength_mg)} {u} vial: {fmt(given)} {u} administered, "
         f"{fmt(left)} {u} {kept}"
     )
+
+
+def _fate(container: str) -> str:
+    """What becomes of a vial's rest; an unconfirmed one's waits for its label (§3.6a)."""
+    if container == "single-dose":
+        return "discarded"
+    if container == "multi-dose":
+        return "kept (multi-dose)"
+    return "left, pending the label"
 
 
 class VialPicture(QWidget):
@@ -144,14 +153,14 @@ class VialPicture(QWidget):
     def _summary_lines(self) -> list[str]:
         """Vials alike are told once: "4 x 180 mg: all given" (alike by strength, kind
         and split, so two products of one strength count together, as they are drawn)."""
-        groups: dict[tuple[Decimal, bool, Decimal, Decimal], int] = {}
+        groups: dict[tuple[Decimal, str, Decimal, Decimal], int] = {}
         u = self.vials[0][0].measure.symbol if self.vials else "mg"  # one drug's vials
         for presentation, given, left in self.vials:
-            key = (presentation.strength_mg, presentation.single_dose, given, left)
+            key = (presentation.strength_mg, presentation.container, given, left)
             groups[key] = groups.get(key, 0) + 1
         lines = []
-        for (strength_mg, single_dose, given, left), count in groups.items():
-            kept = "discarded" if single_dose else "kept"
+        for (strength_mg, container, given, left), count in groups.items():
+            kept = _fate(container).removesuffix(" (multi-dose)")
             strength = fmt(strength_mg)
             lines.append(
                 f"{count} x {strength} {u}: {fmt(given)} {u} given, {fmt(left)} {u} {kept}"
