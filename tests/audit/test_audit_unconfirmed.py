@@ -1,7 +1,7 @@
 """The audit of a claim row whose opened NDC has no confirmed container (docs/billing-rules.md
 §3.6a): JW and JZ can't be checked until the label is, so the row says so (never a silent
-``ok`` nor a wrong mismatch), while its administered units are still checked. Keytruda
-00006-3026-02 as CMS's October 2025 crosswalk ships it (J9271, 1 mg; 100 mg a vial)."""
+``ok`` nor a wrong mismatch), while its administered units are still checked. Veklury
+61958-2901-02 as CMS's October 2025 crosswalk ships it (J0248, 1 mg; 100 mg a vial)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,23 @@ from doseunits.cli.main import main
 
 HEADER = "date_of_service,drug,administered,vials,billed_units,billed_modifier,billed_jw_units"
 WHY = (
-    "container of NDC 00006-3026-02 not confirmed: JW/JZ can't be checked until the label is "
+    "container of NDC 61958-2901-02 not confirmed: JW/JZ can't be checked until the label is "
     "(single-dose: JW/JZ apply; multi-dose: neither); record it with 'doseunits catalog "
     "confirm'"
 )
 ROWS = [
     # (row, expected units, modifier, JW units, status, reason)
     # Without JW: was a silent ok (as if multi-dose).
-    ("2025-11-10,J9271,150,00006-3026-02x2,150,,0", "150", "", "", "mismatch", WHY),
+    ("2025-11-10,J0248,150,61958-2901-02x2,150,,0", "150", "", "", "mismatch", WHY),
     # With JW 50: was "JW line billed ... nothing billable was discarded", a wrong mismatch.
-    ("2025-11-10,J9271,150,00006-3026-02x2,150,,50", "150", "", "", "mismatch", WHY),
+    ("2025-11-10,J0248,150,61958-2901-02x2,150,,50", "150", "", "", "mismatch", WHY),
     # With JZ: was "JZ billed on multi-dose vials", wrong if the label says single-dose.
-    ("2025-11-10,J9271,200,00006-3026-02x2,200,JZ,0", "200", "", "", "mismatch", WHY),
+    ("2025-11-10,J0248,200,61958-2901-02x2,200,JZ,0", "200", "", "", "mismatch", WHY),
     # The administered units are still checked.
-    ("2025-11-10,J9271,200,00006-3026-02x2,199,JZ,0", "200", "", "", "mismatch",
+    ("2025-11-10,J0248,200,61958-2901-02x2,199,JZ,0", "200", "", "", "mismatch",
      f"administered units billed 199, expected 200; {WHY}"),
     # A vial given by strength names the same NDC.
-    ("2025-11-10,J9271,150,100x2,150,,50", "150", "", "", "mismatch", WHY),
+    ("2025-11-10,J0248,150,100x2,150,,50", "150", "", "", "mismatch", WHY),
 ]  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def test_an_unconfirmed_container_is_flagged_not_passed(
 def test_once_the_label_is_confirmed_jw_and_jz_are_checked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["catalog", "confirm", "00006-3026-02", "--container", "single-dose",
+    assert main(["catalog", "confirm", "61958-2901-02", "--container", "single-dose",
                  "--by", "AB"]) == 0  # fmt: skip
     code, report = audit(tmp_path, [row for row, *_ in ROWS])
     assert code == 1  # the first and fourth rows are still wrong
@@ -77,9 +77,9 @@ def test_the_summary_counts_them_under_their_own_reason(tmp_path: Path) -> None:
     assert code == 1
     with summary.open(encoding="utf-8", newline="") as stream:
         by_code = {row["hcpcs"]: row for row in csv.DictReader(stream)}
-    keytruda = by_code["J9271"]
-    assert (keytruda["claims"], keytruda["mismatches"], keytruda["errors"]) == ("5", "5", "0")
-    assert keytruda["mismatch_reasons"] == "container not confirmed: 5; administered units: 1"
+    veklury = by_code["J0248"]
+    assert (veklury["claims"], veklury["mismatches"], veklury["errors"]) == ("5", "5", "0")
+    assert veklury["mismatch_reasons"] == "container not confirmed: 5; administered units: 1"
     # What the claims told the payer: 150 + 150 + 200 + 199 + 150 units, JW 50 + 50.
-    assert (keytruda["administered_units"], keytruda["jw_units"]) == ("849", "100")
+    assert (veklury["administered_units"], veklury["jw_units"]) == ("849", "100")
     assert by_code["J9022"]["mismatches"] == "0"

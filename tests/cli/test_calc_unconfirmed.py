@@ -1,7 +1,7 @@
 """calc on a vial whose container no source confirms (docs/billing-rules.md §3.6a): what it
 leaves is pending the label, in the text, the note, --json and the waste dollars, never a
-plain 0. Keytruda 00006-3026-02 as CMS's October 2025 crosswalk ships it; J9271's October
-2025 payment limit is $60.291 per unit."""
+plain 0. Veklury (remdesivir) 61958-2901-02 as CMS's October 2025 crosswalk ships it (no label
+record confirms its container); J0248's October 2025 payment limit is $6.729 per unit."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from doseunits.cli.main import main
 
-KEYTRUDA = ("calc", "--drug", "J9271", "--dose", "150", "--date", "2025-11-10")
+VEKLURY = ("calc", "--drug", "J0248", "--dose", "150", "--date", "2025-11-10")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -28,16 +28,16 @@ def as_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
 
 
 def test_the_json_says_what_is_pending_and_its_worth(capsys: pytest.CaptureFixture[str]) -> None:
-    result = as_json(capsys, *KEYTRUDA)  # two 100 mg vials, 50 mg left
+    result = as_json(capsys, *VEKLURY)  # two 100 mg vials, 50 mg left
     assert [(line["modifiers"], line["units"]) for line in result["lines"]] == [([], 150)]
     pending = result["discarded_pending_label"]
-    assert pending["ndcs"] == ["00006-3026-02"]
+    assert pending["ndcs"] == ["61958-2901-02"]
     assert (pending["left"], pending["left_mg"]) == ({"amount": "50", "unit": "mg"}, "50")
     assert pending["if_single_dose"] == {"discarded_units": 50, "jw_units": 50, "jz": False}
-    # 150 x $60.291 = $9,043.65 administered; 50 x $60.291 = $3,014.55 if single-dose.
-    assert result["administered_usd"] == "9043.65"
+    # 150 x $6.729 = $1,009.35 administered; 50 x $6.729 = $336.45 if single-dose.
+    assert result["administered_usd"] == "1009.35"
     assert result["discarded_usd"] is None  # not known to be $0
-    assert result["discarded_pending_label_usd"] == "3014.55"
+    assert result["discarded_pending_label_usd"] == "336.45"
 
 
 def test_the_json_of_confirmed_vials_has_nothing_pending(
@@ -52,25 +52,25 @@ def test_the_json_of_confirmed_vials_has_nothing_pending(
 def test_the_text_and_note_never_say_nothing_was_discarded(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    out = run(capsys, *KEYTRUDA)
+    out = run(capsys, *VEKLURY)
     assert (
         "Discarded         50 mg pending the label  unknown mL  pending the label: 50 units (JW)"
         in out
     )
     assert "Label decides     if single-dose, 50 units discarded (JW line); if multi-dose" in out
-    assert "discarded pending the label ($3,014.55 if single-dose)" in out
+    assert "discarded pending the label ($336.45 if single-dose)" in out
     assert "Discarded: 50 mg pending the label (unknown mL), left in vials whose container" in out
     assert "Discarded: 0" not in out
     assert "Discarded         0" not in out
 
 
 def test_once_confirmed_the_pending_waste_is_billed(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["catalog", "confirm", "00006-3026-02", "--container", "single-dose",
+    assert main(["catalog", "confirm", "61958-2901-02", "--container", "single-dose",
                  "--by", "AB"]) == 0  # fmt: skip
     capsys.readouterr()
-    result = as_json(capsys, *KEYTRUDA)
+    result = as_json(capsys, *VEKLURY)
     assert [(line["modifiers"], line["units"]) for line in result["lines"]] == [
         ([], 150), (["JW"], 50)
     ]  # fmt: skip
     assert result["discarded_pending_label"] is None
-    assert (result["discarded_usd"], result["jw_usd"]) == ("3014.55", "3014.55")
+    assert (result["discarded_usd"], result["jw_usd"]) == ("336.45", "336.45")

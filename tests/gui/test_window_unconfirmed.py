@@ -12,11 +12,11 @@ from gui_helpers import open_window
 def test_the_discarded_row_says_pending_the_label(qtbot: QtBot) -> None:
     window = open_window(qtbot)
     qtbot.waitUntil(lambda: window.catalog.loaded, timeout=10_000)
-    window.load_draft(OrderDraft("J9271", "2025-11-10", dose="150"))  # 2 x 100 mg, 50 left
+    window.load_draft(OrderDraft("J0248", "2025-11-10", dose="150"))  # 2 x 100 mg, 50 left
     amounts = window.results.amounts
     assert amounts[(2, 1)].text() == "50 mg pending the label"
     assert amounts[(2, 3)].text() == "pending the label: 50 units (JW) if single-dose"
-    assert amounts[(2, 4)].text() == "pending the label ($3,014.55 if single-dose)"
+    assert amounts[(2, 4)].text() == "pending the label ($336.45 if single-dose)"
     assert "Pending the label: if single-dose, 50 units discarded" in window.results.steps.text()
     note = window.results.snippet.toPlainText()
     assert "Discarded: 50 mg pending the label" in note
