@@ -147,6 +147,10 @@ def _catalog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--payment-limits", type=Path, metavar="FILE",
         help="CMS Part B payment limit CSV (read and checked; its quarter is reported)",
     )  # fmt: skip
+    imp.add_argument(
+        "--fda-ndc", type=Path, metavar="ZIP_OR_DIR",
+        help="FDA NDC Directory (ndctext.zip, or its folder): containers and volumes",
+    )  # fmt: skip
     imp.add_argument("--site", action="store_true", help="the system-wide site folder (IT)")
     imp.add_argument(
         "--report", type=Path, metavar="FILE", help="skipped rows and disagreements as CSV"
