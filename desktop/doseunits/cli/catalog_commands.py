@@ -13,8 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from doseunits.app.catalog_store import import_into, now, record_confirmation, roll_back
-from doseunits.app.folders import catalog_folder, site_catalog_files
+from doseunits.app.catalog_store import (
+    import_into,
+    now,
+    record_confirmation,
+    roll_back,
+    store_payment_limits,
+)
+from doseunits.app.folders import catalog_folder, payment_limits_folder, site_catalog_files
 from doseunits.app.site import load_default_catalog, load_site_catalog
 from doseunits.catalog.build import BuiltCatalog, apply_fda_facts, build_from_crosswalk
 from doseunits.catalog.confirm import confirmation
@@ -60,10 +66,13 @@ def _import(args: argparse.Namespace) -> int:
     for line in _summary(built, len(catalog.drugs)) + (built.fda.summary() if built.fda else []):
         print(line)
     if limits is not None:
+        stored = store_payment_limits(
+            args.payment_limits, limits, payment_limits_folder(system=args.site)
+        )
         print(
             f"Payment limits: {len(limits.records)} codes, in force {limits.quarter}"
             + ("" if limits.quarter == built.quarter else " (not the crosswalk's quarter)")
-            + "; checked, not stored yet."
+            + f"; stored as {stored} (pricing reads it; other quarters' files are kept)."
         )
     if args.report is not None:
         _write_report(args.report, built)

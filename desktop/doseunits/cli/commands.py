@@ -145,7 +145,7 @@ def _catalog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     imp.add_argument(
         "--payment-limits", type=Path, metavar="FILE",
-        help="CMS Part B payment limit CSV (read and checked; its quarter is reported)",
+        help="CMS Part B payment limit CSV, stored where pricing reads it (one a quarter)",
     )  # fmt: skip
     imp.add_argument(
         "--fda-ndc", type=Path, metavar="ZIP_OR_DIR",
