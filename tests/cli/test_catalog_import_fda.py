@@ -68,3 +68,25 @@ def test_a_folder_works_and_a_wrong_one_exits_2(
     code, out, err = run(capsys, *args)
     assert (code, err) == (0, "")
     assert "FDA matched: 1 imported NDCs under their codes" in out
+
+
+def test_a_station_confirmation_still_wins_over_fda(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    zipped = ndctext_zip(tmp_path / "ndctext.zip", package_txt())
+    code, _, _ = run(
+        capsys, "catalog", "import", "--crosswalk", str(CROSSWALK), "--fda-ndc", str(zipped)
+    )
+    assert code == 0
+    # The label in hand is the last word at the site; FDA's fact is shown beside it.
+    code, out, err = run(
+        capsys, "catalog", "confirm", "61703-0339-22", "--container", "single-dose", "--by", "AB"
+    )
+    assert (code, err) == (0, "")
+    assert "The catalog said multi-dose (FDA NDC Directory package.txt" in out
+    code, out, _ = run(capsys, "catalog", "show", "61703-0339-22", "--json")
+    (drug,) = json.loads(out)["drugs"]
+    (vial,) = [p for p in drug["presentations"] if p["ndc"] == "61703-0339-22"]
+    assert vial["container"] == "single-dose"
+    assert vial["container_disagreement"].startswith("multi-dose")
+    assert "FDA NDC Directory" in vial["container_disagreement"]
