@@ -39,7 +39,7 @@ class Importer:
 IMPORTERS = {
     importer.key: importer
     for importer in (
-        Importer("crosswalk", "CMS ASP NDC-HCPCS crosswalk (CSV)", parse_crosswalk),
+        Importer("crosswalk", "CMS ASP NDC-HCPCS crosswalk (CSV or XLSX)", parse_crosswalk),
         Importer("payment-limits", "CMS Part B payment limit file (CSV)", parse_payment_limits),
     )
 }
