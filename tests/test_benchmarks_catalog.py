@@ -121,3 +121,41 @@ def test_bench_keystroke_in_the_drug_picker(benchmark: BenchmarkFixture, qtbot: 
     benchmark(keystroke)
     assert window.drug_selector.matching(line.text())
     window.close()
+
+
+@pytest.fixture(scope="module")
+def fda_250000(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from fda_helpers import synthetic_directory
+
+    return synthetic_directory(tmp_path_factory.mktemp("fda") / "ndctext.zip", 250_000)
+
+
+def test_bench_import_a_250000_package_fda_directory(
+    benchmark: BenchmarkFixture, fda_250000: Path
+) -> None:
+    """ndctext.zip of 250,000 packages read and applied to the real crosswalk's catalog,
+    as ``catalog import --fda-ndc`` does (target: at most 15 s)."""
+    from doseunits.catalog.build import apply_fda_facts, build_from_crosswalk
+    from doseunits.catalog.importers.files import read_fda_directory
+
+    built = build_from_crosswalk(read_crosswalk(CROSSWALK))
+
+    def run() -> int:
+        applied = apply_fda_facts(built, read_fda_directory(fda_250000)).fda
+        assert applied is not None
+        return applied.directory.rows
+
+    assert benchmark.pedantic(run, rounds=3) == 250_000
+
+
+def test_bench_read_every_description_of_250000(
+    benchmark: BenchmarkFixture, fda_250000: Path
+) -> None:
+    """The worst case: every package asked for, so every description read."""
+    from doseunits.catalog.importers.files import read_fda_directory
+
+    def run() -> int:
+        directory = read_fda_directory(fda_250000)
+        return sum(1 for ndc in directory.rows if directory.get(ndc) is not None)
+
+    assert benchmark.pedantic(run, rounds=3) == 250_000

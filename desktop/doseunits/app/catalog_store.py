@@ -5,6 +5,11 @@ A snapshot is written to a temporary file beside its place, read back through th
 catalog's own validator, and only then moved over the old one (``os.replace``: readers
 see the old file or the new, never half of one). The old one is kept as
 ``cms-import.json.previous`` for one rollback (``catalog import --rollback``).
+
+A payment limit file imported with the catalog is stored, as published, in the folder
+pricing reads (``payment-limits/``), one file a quarter named by its quarter: a newer file
+for the same quarter replaces it, another quarter's stays, so past dates of service
+still price.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from doseunits.app.folders import CONFIRMATIONS, IMPORTED_SNAPSHOT, PREVIOUS_SNA
 from doseunits.catalog.build import BuiltCatalog
 from doseunits.catalog.confirm import HEADER, Confirmation, confirmation_line
 from doseunits.catalog.files import load_catalog, snapshot_document
+from doseunits.catalog.importers.base import ImportFileError, ImportResult, Quarter
+from doseunits.catalog.importers.cms_payment_limits import PaymentLimit, parse_payment_limits
+from doseunits.catalog.importers.files import read_bytes
 from doseunits.catalog.model import Catalog
 from doseunits.errors import CatalogError
 
@@ -70,6 +78,36 @@ def import_into(built: BuiltCatalog, folder: Path) -> tuple[Catalog, bool]:
     """The site folder's snapshot replaced by ``built``; True when an older one was kept."""
     had = (folder / IMPORTED_SNAPSHOT).is_file()
     return write_snapshot(built, folder / IMPORTED_SNAPSHOT), had
+
+
+def payment_limits_name(quarter: Quarter) -> str:
+    """The stored file's name: its quarter, so one file a quarter is kept."""
+    return f"payment-limits-{quarter.start.isoformat()}-to-{quarter.end.isoformat()}.csv"
+
+
+def store_payment_limits(
+    source_path: Path, limits: ImportResult[PaymentLimit], folder: Path
+) -> Path:
+    """The payment limit file read as ``limits`` stored in ``folder`` (where pricing reads
+    them, app/site.py), byte for byte and atomically; the stored file's path.
+
+    The bytes stored are read again and checked to be the file ``limits`` was read from
+    (the same quarter and codes), so a file changed in between is refused, not stored."""
+    data = read_bytes(source_path)
+    again = parse_payment_limits(data, str(source_path))
+    if again.quarter != limits.quarter or again.records != limits.records:
+        raise ImportFileError(f"{source_path} changed while it was imported; import it again.")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / payment_limits_name(limits.quarter)
+    pending = files.AtomicFile(target, binary=True)
+    try:
+        pending.stream.write(data)
+        os.chmod(pending.path, 0o644)  # prices, not patient data: every user of the site
+    except BaseException:
+        pending.discard()
+        raise
+    pending.commit()
+    return target
 
 
 def roll_back(folder: Path) -> None:

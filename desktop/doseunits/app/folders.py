@@ -51,6 +51,12 @@ def catalog_folder(system: bool = False) -> Path:
     return (system_site_dir() if system else config_dir()) / "catalog"
 
 
+def payment_limits_folder(system: bool = False) -> Path:
+    """Where ``catalog import --payment-limits`` stores the file (``--site``: the system's)
+    and pricing reads it, the system's first (app/site.py)."""
+    return (system_site_dir() if system else config_dir()) / "payment-limits"
+
+
 #: In a site catalog folder: the last ``catalog import`` (read lazily, like the shipped
 #: snapshot), the one before it (kept for one rollback, never read), and the labels checked.
 IMPORTED_SNAPSHOT = "cms-import.json"

@@ -16,6 +16,7 @@ from doseunits.app.folders import (
     config_dir,
     confirmation_files,
     data_dir,
+    payment_limits_folder,
     site_catalog_files,
     site_settings_file,
     site_snapshots,
@@ -194,9 +195,10 @@ def shipped_payment_limit_files() -> list[Path]:
 
 
 def site_payment_limit_files() -> list[Path]:
-    """``payment-limits/*.csv`` in the config folder: a CMS payment limit file a quarter,
-    as ``doseunits catalog import`` (or IT) puts them there."""
-    return sorted((config_dir() / PAYMENT_LIMITS_FOLDER).glob("*.csv"))
+    """``payment-limits/*.csv`` in the system site folder, then the config folder: a CMS
+    payment limit file a quarter, as ``doseunits catalog import`` (or IT) puts them there."""
+    folders = (payment_limits_folder(system=True), config_dir() / PAYMENT_LIMITS_FOLDER)
+    return [path for folder in folders for path in sorted(folder.glob("*.csv"))]
 
 
 def load_payment_limits(extra: Sequence[Path] = ()) -> PaymentLimits:

@@ -10,17 +10,27 @@ an NDC they list under the same code is left out here, and where the crosswalk's
 for it differs, that is reported. Containers read from labels (``catalog.labels``) fill in
 an imported NDC's container, with the label as its source; a label that disagrees with a
 hand-checked container stops the build.
+
+FDA's NDC Directory, where given, fills what the crosswalk leaves open
+(``apply_fda_facts``): an imported presentation's container type and volume, each with
+its source; its item count is compared with PKG QTY and a difference reported.
 """
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TextIO
 
 from doseunits.catalog.importers.base import ImportReport, ImportResult, Quarter, Skipped
 from doseunits.catalog.importers.cms_crosswalk import CrosswalkEntry, codes_by_ndc
+from doseunits.catalog.importers.fda_ndc import FdaDirectory, FdaPackage
 from doseunits.catalog.labels import LabelContainer
-from doseunits.catalog.model import Drug
+from doseunits.catalog.model import Drug, Presentation
 from doseunits.catalog.ndc import Ndc
 from doseunits.errors import CatalogError
 from doseunits.quantities import MAX_DECIMALS, MAX_DOSE_MG, fmt, parse_amount
@@ -47,6 +57,8 @@ class BuiltCatalog:
     #: Labels given to imported NDCs; those not used, with why.
     labels_used: tuple[LabelContainer, ...] = ()
     labels_unused: tuple[tuple[LabelContainer, str], ...] = ()
+    #: What FDA's NDC Directory filled and where it disagreed (``apply_fda_facts``).
+    fda: FdaApplied | None = None
 
     @property
     def codes(self) -> int:
@@ -231,3 +243,167 @@ def _name(names: Iterable[str], most: int = 3) -> str:
     shown = list(seen.values())
     text = " / ".join(shown[:most])
     return text + (f" and {len(shown) - most} more" if len(shown) > most else "")
+
+
+# What an FDA fact is compared with, as the report spells it.
+FDA_ITEMS = "items per package"
+FDA_CONTAINER = "container"
+FDA_VOLUME = "volume"
+FDA_BOTH = "container words say single- and multi-dose"
+
+
+@dataclass(frozen=True)
+class FdaDisagreement:
+    """An FDA package whose stated fact differs from the crosswalk or a hand-checked entry
+    (the crosswalk's or hand-checked fact is kept)."""
+
+    code: str
+    ndc: str
+    what: str  # FDA_ITEMS, FDA_CONTAINER, FDA_VOLUME, FDA_BOTH
+    detail: str
+    line: int  # package.txt's line
+
+
+@dataclass(frozen=True)
+class FdaApplied:
+    """What FDA's NDC Directory gave the imported presentations."""
+
+    source: str  # "FDA NDC Directory package.txt, file dated 2026-11-30"
+    directory: ImportReport  # package.txt's own rows and skips
+    matched: int  # imported presentations whose NDC is in the directory
+    unmatched: tuple[tuple[str, str], ...]  # (code, NDC) not in it
+    containers: Mapping[str, int]  # filled: "single-dose" -> count, "multi-dose" -> count
+    not_stated: int  # matched, but the description states no container type
+    volumes: int  # volumes filled
+    disagreements: tuple[FdaDisagreement, ...]
+
+    def summary(self) -> list[str]:
+        """The import summary's lines about the FDA directory."""
+        counts = self.directory.counts
+        lines = [
+            f"{self.source}: {counts.get('packages', 0)} packages.",
+            f"FDA matched: {self.matched} imported NDCs under their codes; not in the directory: "
+            f"{len(self.unmatched)}.",
+            f"FDA filled: {self.containers.get('single-dose', 0)} single-dose and "
+            f"{self.containers.get('multi-dose', 0)} multi-dose containers, {self.volumes} "
+            f"volumes; {self.not_stated} matched NDCs state no container type (unconfirmed).",
+        ]
+        for reason, count in self.directory.skipped_by_reason().items():
+            lines.append(f"FDA skipped, {reason}: {count}")
+        by_what = Counter(d.what for d in self.disagreements)
+        lines.append(
+            f"FDA disagreements: {len(self.disagreements)}"
+            + "".join(f"; {what}: {n}" for what, n in sorted(by_what.items()))
+            + " (the crosswalk's or hand-checked fact is kept)."
+        )
+        return lines
+
+    def write_csv(self, stream: TextIO) -> None:
+        """Rows for the import's ``--report`` (its columns: file, line, what, reason,
+        code, id, detail); no header, the crosswalk's report writes it."""
+        writer = csv.writer(stream, lineterminator="\n")
+        source = self.directory.source
+        for s in self.directory.skipped:
+            writer.writerow([source, s.line, "FDA skipped", s.reason, s.code, s.identifier,
+                             s.detail])  # fmt: skip
+        for d in self.disagreements:
+            writer.writerow([source, d.line, "FDA disagrees", d.what, d.code, d.ndc, d.detail])
+        for code, ndc in self.unmatched:
+            writer.writerow([source, "", "not in FDA directory", "no package", code, ndc, ""])
+
+
+def apply_fda_facts(
+    built: BuiltCatalog, fda: FdaDirectory, hand_checked: Sequence[Drug] = ()
+) -> BuiltCatalog:
+    """``built`` with FDA's facts where the crosswalk has none: an unconfirmed container
+    that FDA's description states, a volume in mL. Items per package stay the crosswalk's
+    (PKG QTY, what CMS counts); FDA's count is compared. Hand-checked entries are not in
+    ``built`` (they win); their facts are compared with FDA's and differences reported."""
+    packages = fda
+    containers: Counter[str] = Counter()
+    unmatched: list[tuple[str, str]] = []
+    disagreements: list[FdaDisagreement] = []
+    matched = not_stated = volumes = 0
+    tables = []
+    for table in built.tables:
+        code = str(table["hcpcs"])
+        presentations = []
+        for old in _presentations(table):
+            ndc = Ndc.parse(str(old["ndc"]))
+            package = packages.get(ndc)
+            if package is None:
+                unmatched.append((code, str(ndc)))
+                presentations.append(old)
+                continue
+            matched += 1
+            new, filled, found = _with_fda(old, package, fda.source, code)
+            disagreements.extend(found)
+            if "container" in filled:
+                containers[str(new["container"])] += 1
+            elif new["container"] == "unconfirmed":
+                not_stated += 1
+            volumes += "volume" in filled
+            presentations.append(new)
+        tables.append({**table, "presentation": presentations})
+    for drug in hand_checked:
+        for p in drug.presentations:
+            package = packages.get(p.ndc)
+            if package is not None:
+                disagreements.extend(_hand_checked_differs(drug.hcpcs, p, package))
+    applied = FdaApplied(
+        fda.source, fda.report, matched, tuple(unmatched), dict(containers), not_stated,
+        volumes, tuple(disagreements),
+    )  # fmt: skip
+    return dataclasses.replace(built, tables=tuple(tables), fda=applied)
+
+
+def _with_fda(
+    old: dict[str, object], package: FdaPackage, source: str, code: str
+) -> tuple[dict[str, object], set[str], list[FdaDisagreement]]:
+    facts = package.facts
+    new = dict(old)
+    filled: set[str] = set()
+    found: list[FdaDisagreement] = []
+    said = f'{source}, line {package.line}: {package.package_code} "{package.description}"'
+    if facts.conflict:
+        found.append(FdaDisagreement(code, str(package.ndc), FDA_BOTH, said, package.line))
+    if old["container"] == "unconfirmed" and facts.container != "unconfirmed":
+        new["container"] = facts.container
+        new["container_source"] = said
+        filled.add("container")
+    volume = facts.volume_ml
+    if "volume_ml" not in old and volume is not None and _keepable(volume):
+        new["volume_ml"] = fmt(volume)
+        new["source"] = f"{old['source']}; volume {fmt(volume)} mL: {said}"
+        filled.add("volume")
+    items = int(str(old.get("items_per_package", 1)))
+    if facts.items is not None and facts.items != items:
+        detail = f"FDA {facts.items} items ({said}); crosswalk PKG QTY {items}"
+        found.append(FdaDisagreement(code, str(package.ndc), FDA_ITEMS, detail, package.line))
+    return new, filled, found
+
+
+def _hand_checked_differs(
+    code: str, presentation: Presentation, package: FdaPackage
+) -> list[FdaDisagreement]:
+    facts, ndc, line = package.facts, str(package.ndc), package.line
+    said = f'FDA "{package.description}" (line {line})'
+    found = []
+    confirmed = facts.container != "unconfirmed" and presentation.container_confirmed
+    if confirmed and facts.container != presentation.container:
+        detail = f"hand-checked {presentation.container}; {said}"
+        found.append(FdaDisagreement(code, ndc, FDA_CONTAINER, detail, line))
+    volume = presentation.volume_ml
+    if facts.volume_ml is not None and volume is not None and facts.volume_ml != volume:
+        detail = f"hand-checked {fmt(volume)} mL; {said}"
+        found.append(FdaDisagreement(code, ndc, FDA_VOLUME, detail, line))
+    if facts.items is not None and facts.items != presentation.items_per_package:
+        detail = f"hand-checked {presentation.items_per_package} items; {said}"
+        found.append(FdaDisagreement(code, ndc, FDA_ITEMS, detail, line))
+    return found
+
+
+def _keepable(volume: Decimal) -> bool:
+    """A volume the catalog's validator accepts (above 0, at most MAX_DOSE_MG, at most
+    MAX_DECIMALS places); another is left out rather than rounded."""
+    return 0 < volume <= MAX_DOSE_MG and volume == round(volume, MAX_DECIMALS)

@@ -13,12 +13,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from doseunits.app.catalog_store import import_into, now, record_confirmation, roll_back
-from doseunits.app.folders import catalog_folder, site_catalog_files
+from doseunits.app.catalog_store import (
+    import_into,
+    now,
+    record_confirmation,
+    roll_back,
+    store_payment_limits,
+)
+from doseunits.app.folders import catalog_folder, payment_limits_folder, site_catalog_files
 from doseunits.app.site import load_default_catalog, load_site_catalog
-from doseunits.catalog.build import BuiltCatalog, build_from_crosswalk
+from doseunits.catalog.build import BuiltCatalog, apply_fda_facts, build_from_crosswalk
 from doseunits.catalog.confirm import confirmation
-from doseunits.catalog.importers.files import read_crosswalk, read_payment_limits
+from doseunits.catalog.importers.files import (
+    read_crosswalk,
+    read_fda_directory,
+    read_payment_limits,
+)
 from doseunits.catalog.model import Drug, Presentation
 from doseunits.errors import InputError
 from doseunits.quantities import fmt
@@ -42,21 +52,27 @@ def _import(args: argparse.Namespace) -> int:
         raise InputError("Give the CMS crosswalk to import (--crosswalk FILE), or --rollback.")
     crosswalk = read_crosswalk(args.crosswalk)
     limits = read_payment_limits(args.payment_limits) if args.payment_limits else None
+    fda = read_fda_directory(args.fda_ndc) if args.fda_ndc else None
     hand_checked = load_default_catalog(site_catalog_files()).drugs
     built = build_from_crosswalk(crosswalk, hand_checked)
+    if fda is not None:
+        built = apply_fda_facts(built, fda, hand_checked)
     if not built.tables:
         raise InputError(
             f"{args.crosswalk} has no rows DoseUnits can bill ({crosswalk.report.rows} rows "
             "read, every one skipped or hand-checked); nothing was imported."
         )
     catalog, replaced = import_into(built, folder)
-    for line in _summary(built, len(catalog.drugs)):
+    for line in _summary(built, len(catalog.drugs)) + (built.fda.summary() if built.fda else []):
         print(line)
     if limits is not None:
+        stored = store_payment_limits(
+            args.payment_limits, limits, payment_limits_folder(system=args.site)
+        )
         print(
             f"Payment limits: {len(limits.records)} codes, in force {limits.quarter}"
             + ("" if limits.quarter == built.quarter else " (not the crosswalk's quarter)")
-            + "; checked, not stored yet."
+            + f"; stored as {stored} (pricing reads it; other quarters' files are kept)."
         )
     if args.report is not None:
         _write_report(args.report, built)
@@ -99,6 +115,8 @@ def _write_report(path: Path, built: BuiltCatalog) -> None:
                 detail = f"hand-checked {checked}; crosswalk {cms}"
                 writer.writerow([built.report.source, "", "hand-checked disagrees", "strength",
                                  code, ndc, detail])  # fmt: skip
+            if built.fda is not None:
+                built.fda.write_csv(stream)
     except OSError as error:
         raise InputError(f"The report {path} can't be written ({error.strerror}).") from None
 

@@ -145,7 +145,11 @@ def _catalog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     imp.add_argument(
         "--payment-limits", type=Path, metavar="FILE",
-        help="CMS Part B payment limit CSV (read and checked; its quarter is reported)",
+        help="CMS Part B payment limit CSV, stored where pricing reads it (one a quarter)",
+    )  # fmt: skip
+    imp.add_argument(
+        "--fda-ndc", type=Path, metavar="ZIP_OR_DIR",
+        help="FDA NDC Directory (ndctext.zip, or its folder): containers and volumes",
     )  # fmt: skip
     imp.add_argument("--site", action="store_true", help="the system-wide site folder (IT)")
     imp.add_argument(

@@ -13,10 +13,10 @@ import datetime as dt
 import io
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, TextIO, TypeVar
+from typing import Generic, Protocol, TextIO, TypeVar
 
 from doseunits.errors import DoseUnitsError
 
@@ -181,35 +181,57 @@ def read_table(
     (a header with _YYYY_CODE, NDC2 or NDC, HCPCS dosage, BILLUNITS...)".
     """
     reader = csv.reader(io.StringIO(text, newline=""))
-    preamble: list[str] = []
-    positions: dict[str, int] | None = None
     try:
-        for record in reader:
-            positions = _header_positions(record, columns)
-            if positions is not None:
-                break
-            # Cells rejoined as they were: an unquoted "October 1, 2025" spans two.
-            preamble.append(" ".join(",".join(record).rstrip(",").split()))
-            if reader.line_num >= HEADER_SEARCH_ROWS:
-                break
-        if positions is None:
-            raise ImportFileError(f"{source} is not {what}: no such header row was found.")
-        header_line = reader.line_num
-        needed = max(positions.values()) + 1
-        positions.update(_optional_positions(record, optional or {}))
-        rows = []
-        start = reader.line_num + 1
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            cells = {name: record[at] if at < len(record) else "" for name, at in positions.items()}
-            cells.update((name, "") for name in optional or {} if name not in positions)
-            rows.append(Row(line, cells, complete=len(record) >= needed))
+        return read_records(reader, source, columns, what, optional)
     except csv.Error as error:
         raise ImportFileError(
             f"{source} is not a readable CSV file near line {reader.line_num}: {error}."
         ) from None
+
+
+class NumberedRows(Protocol):
+    """Rows of cells that count the lines read so far (``csv.reader``; a worksheet's
+    rows through ``importers/xlsx.py``)."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+
+def read_records(
+    reader: NumberedRows,
+    source: str,
+    columns: Mapping[str, re.Pattern[str]],
+    what: str,
+    optional: Mapping[str, re.Pattern[str]] | None = None,
+) -> Table:
+    """``read_table`` over rows already split into cells, each numbered by ``line_num``."""
+    preamble: list[str] = []
+    positions: dict[str, int] | None = None
+    record: list[str] = []
+    for record in reader:
+        positions = _header_positions(record, columns)
+        if positions is not None:
+            break
+        # Cells rejoined as they were: an unquoted "October 1, 2025" spans two.
+        preamble.append(" ".join(",".join(record).rstrip(",").split()))
+        if reader.line_num >= HEADER_SEARCH_ROWS:
+            break
+    if positions is None:
+        raise ImportFileError(f"{source} is not {what}: no such header row was found.")
+    header_line = reader.line_num
+    needed = max(positions.values()) + 1
+    positions.update(_optional_positions(record, optional or {}))
+    rows = []
+    start = reader.line_num + 1
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = {name: record[at] if at < len(record) else "" for name, at in positions.items()}
+        cells.update((name, "") for name in optional or {} if name not in positions)
+        rows.append(Row(line, cells, complete=len(record) >= needed))
     return Table(tuple(p for p in preamble if p), header_line, tuple(rows))
 
 

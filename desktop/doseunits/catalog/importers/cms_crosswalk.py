@@ -110,10 +110,16 @@ class CrosswalkEntry:
 
 
 def parse_crosswalk(data: bytes, source: str) -> ImportResult[CrosswalkEntry]:
-    """Read a crosswalk's bytes (cp1252 or UTF-8 CSV); ``source`` names it in messages."""
+    """Read a crosswalk's bytes (cp1252 or UTF-8 CSV, or an XLSX workbook); ``source``
+    names it in messages."""
     if not data.strip():
         raise ImportFileError(f"{source} is empty; expected {WHAT}.")
-    table = read_table(decode(data, source), source, COLUMNS, WHAT)
+    if data.startswith(b"PK\x03\x04"):  # CMS's XLSX (openpyxl, loaded only for it)
+        from doseunits.catalog.importers.xlsx import read_xlsx_table
+
+        table = read_xlsx_table(data, source, COLUMNS, WHAT)
+    else:
+        table = read_table(decode(data, source), source, COLUMNS, WHAT)
     if not table.rows:
         raise ImportFileError(f"{source} has a crosswalk header but no rows below it.")
     quarter = quarter_from_preamble(table.preamble, source)
