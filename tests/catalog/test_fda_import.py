@@ -65,8 +65,11 @@ def test_descriptions_give_container_items_and_volume() -> None:
     assert (carboplatin.container, carboplatin.container_words) == (
         "multi-dose", "VIAL, MULTI-DOSE",
     )  # fmt: skip
-    # FDA retired "single-use" (it was used for one-patient multi-dose containers too).
-    assert package_facts(PACKAGES[0][2]).container == "unconfirmed"
+    # FDA retired "single-use"; CMS's JW/JZ policy names single-use vials beside single-dose.
+    assert package_facts(PACKAGES[0][2]).container == "single-dose"
+    # A one-patient container of several doses is neither.
+    patient = "1 PEN in 1 CARTON (0000-0000-00)  / 3 mL in 1 PEN, SINGLE-PATIENT-USE"
+    assert package_facts(patient).container == "unconfirmed"
     # ">" (current copies) and "/" (older ones) both split levels.
     split = package_facts(PACKAGES[1][2].replace("  / ", "  > "))
     assert split == hybreza

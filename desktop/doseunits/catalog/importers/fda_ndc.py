@@ -12,10 +12,10 @@ A description nests its levels outermost first, split by ``>`` (``/`` in older c
 ``2 VIAL in 1 CARTON (0006-3026-04)  > 4 mL in 1 VIAL (0006-3026-01)``. The innermost
 level is one item (a vial, a syringe): its contents (``4 mL``) and its container
 (``VIAL``); the levels above it count the items in the package (2). The container type is
-read from the item's container words only where they say it: ``SINGLE-DOSE`` is
-single-dose, ``MULTI-DOSE`` (or ``MULTIPLE-DOSE``) multi-dose; anything else, including
-FDA's retired ``SINGLE-USE`` and a plain ``VIAL``, tells nothing (docs/billing-rules.md
-§3.6b). A kit (parts joined by ``*``) or a level that does not read is left with no facts.
+read from the item's container words only where they say it: ``SINGLE-DOSE`` (or
+FDA's retired ``SINGLE-USE``, which CMS's JW/JZ policy names beside it) is single-dose,
+``MULTI-DOSE`` (or ``MULTIPLE-DOSE``) multi-dose; anything else, including
+``SINGLE-PATIENT-USE`` and a plain ``VIAL``, tells nothing (docs/billing-rules.md §3.6b). A kit (parts joined by ``*``) or a level that does not read is left with no facts.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ _LEVEL = re.compile(
     r"\s*(?:\([^()]*\))?",
     re.IGNORECASE,
 )
-_SINGLE = re.compile(r"\bSINGLE[- ]DOSE\b", re.IGNORECASE)
+_SINGLE = re.compile(r"\bSINGLE[- ](?:DOSE|USE)\b", re.IGNORECASE)
 _MULTI = re.compile(r"\bMULTI(?:PLE)?[- ]DOSE\b", re.IGNORECASE)
 
 
