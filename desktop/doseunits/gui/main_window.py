@@ -579,6 +579,34 @@ class MainWindow(QMainWindow):
 
         catalog_dialog(self.catalog, self).show()
 
+    def update_catalog(self) -> None:
+        """File > Update drug catalog: the import dialog (its module loads when chosen)."""
+        from PySide6.QtCore import Qt
+
+        from doseunits.gui.dialogs.catalog_update_dialog import CatalogUpdateDialog
+
+        dialog = CatalogUpdateDialog(self.site, self, updated=self.use_site)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def use_site(self, site: Site) -> None:
+        """Bill from ``site``'s catalog from now on (after an import or a label check):
+        the picker lists its drugs and the order on screen is computed again with it."""
+        draft = self.draft() if self.drug_selector.current_drug() is not None else None
+        focus = QApplication.focusWidget()
+        self.site = site
+        self.catalog = site.catalog
+        self.drug_selector.set_catalog(site.catalog)
+        if draft is not None:
+            try:
+                self.load_draft(draft)
+            except InputError:  # the drug is not in the new catalog: a new order
+                self.new_order()
+        else:
+            self._drug_changed(self.drug_selector.current_drug())
+        if focus is not None and focus.isVisible() and focus.window() is self:
+            focus.setFocus()
+
     def show_about(self) -> None:
         from doseunits.gui.dialogs.info import about_box
 
