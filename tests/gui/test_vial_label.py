@@ -91,7 +91,7 @@ def test_tab_reaches_the_label_check_before_the_rows_count(
 def test_a_hand_checked_vial_asks_nothing(qtbot: QtBot) -> None:
     window = open_window(qtbot, "atezolizumab")
     assert window.vials.label_buttons == {}
-    assert not window.vials.disagreement_note.isVisible()
+    assert window.vials.disagreement_note is None  # made when first needed
     window.close()
 
 
@@ -194,12 +194,15 @@ def test_a_confirmation_that_differs_from_a_sourced_fact_is_shown_beside_it(
     assert item is not None
     assert item.text() == "1200 mg / 20 mL, MDV \N{NOT EQUAL TO}"
     note = window.vials.disagreement_note
+    assert note is not None
     assert note.isVisible()
     assert note.text().startswith(
         "\N{NOT EQUAL TO} NDC 50242-0917-01: multi-dose (label checked at this site by EF "
     )
     assert "the catalog said single-dose (Genentech" in note.text()
     assert units(window) == [("", "105")]  # the label in hand is the last word
+    window.drug_selector.select("j9271")  # another drug: the note goes
+    assert not note.isVisible()
 
 
 def test_the_keyboard_opens_the_choice_and_a_letter_takes_it(

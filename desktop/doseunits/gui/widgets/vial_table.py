@@ -94,12 +94,8 @@ class VialPanel(QWidget):
         self.unverified_note.setWordWrap(True)
         self.unverified_note.hide()
         #: Where this site's label check differs from a sourced container: both, beside
-        #: the rows (the row's vial ends in DISAGREES).
-        self.disagreement_note = QLabel()
-        self.disagreement_note.setObjectName("vialContainerDisagreement")
-        self.disagreement_note.setWordWrap(True)
-        set_property(self.disagreement_note, "textFormat", "PlainText")
-        self.disagreement_note.hide()
+        #: the rows (the row's vial ends in DISAGREES); made when first needed.
+        self.disagreement_note: QLabel | None = None
         self.message = FieldMessage("vialTableMessage")
         self.scan = QLineEdit()
         self.scan.setObjectName("scanInput")
@@ -123,12 +119,12 @@ class VialPanel(QWidget):
         buttons.addWidget(self.typed_note, 1)
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(scan_row)
         layout.addWidget(self.scan_message.slot)
         layout.addWidget(self.table)
         layout.addWidget(self.unverified_note)
-        layout.addWidget(self.disagreement_note)
         layout.addWidget(self.message.slot)
         layout.addLayout(buttons)
         self.edited = False
@@ -202,8 +198,16 @@ class VialPanel(QWidget):
             for p in self._presentations
             if p.container_disagreement
         ]
-        self.disagreement_note.setText("\n".join(differing))
-        self.disagreement_note.setVisible(bool(differing))
+        note = self.disagreement_note
+        if differing and note is None:
+            note = self.disagreement_note = QLabel()
+            note.setObjectName("vialContainerDisagreement")
+            note.setWordWrap(True)
+            set_property(note, "textFormat", "PlainText")
+            self._layout.insertWidget(self._layout.indexOf(self.unverified_note) + 1, note)
+        if note is not None:
+            note.setText("\n".join(differing))
+            note.setVisible(bool(differing))
 
     def _label_control(self, presentation: Presentation, label: str) -> QWidget:
         """The row's vial, and a button whose menu says what its label says: one choice,
