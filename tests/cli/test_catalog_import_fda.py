@@ -23,7 +23,12 @@ def test_import_with_the_fda_directory(capsys: pytest.CaptureFixture[str], tmp_p
     assert (code, err) == (0, "")
     assert "FDA NDC Directory package.txt, file dated 2026-11-30: 8 packages" in out
     assert "FDA matched: 7 imported NDCs under their codes" in out
-    assert "FDA filled: 2 single-dose and 2 multi-dose containers, 7 volumes" in out
+    # The shipped label records fill first (Keytruda's two cartons and a single-dose vial,
+    # with their volumes); FDA fills what they leave open.
+    assert (
+        "FDA filled: 1 single-dose and 2 multi-dose containers, 4 volumes; 1 matched NDCs "
+        "state no container type (unconfirmed)." in out
+    )
     assert "FDA disagreements: 0" in out
     with report.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))

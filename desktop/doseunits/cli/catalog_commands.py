@@ -13,22 +13,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from doseunits.app.catalog_store import (
-    import_into,
-    now,
-    record_confirmation,
-    roll_back,
-    store_payment_limits,
-)
-from doseunits.app.folders import catalog_folder, payment_limits_folder, site_catalog_files
-from doseunits.app.site import load_default_catalog, load_site_catalog
-from doseunits.catalog.build import BuiltCatalog, apply_fda_facts, build_from_crosswalk
+from doseunits.app.catalog_store import now, record_confirmation, roll_back
+from doseunits.app.catalog_update import import_catalog
+from doseunits.app.folders import catalog_folder, payment_limits_folder
+from doseunits.app.site import load_site_catalog
+from doseunits.catalog.build import BuiltCatalog
 from doseunits.catalog.confirm import confirmation
-from doseunits.catalog.importers.files import (
-    read_crosswalk,
-    read_fda_directory,
-    read_payment_limits,
-)
 from doseunits.catalog.model import Drug, Presentation
 from doseunits.errors import InputError
 from doseunits.quantities import fmt
@@ -50,57 +40,22 @@ def _import(args: argparse.Namespace) -> int:
         return 0
     if args.crosswalk is None:
         raise InputError("Give the CMS crosswalk to import (--crosswalk FILE), or --rollback.")
-    crosswalk = read_crosswalk(args.crosswalk)
-    limits = read_payment_limits(args.payment_limits) if args.payment_limits else None
-    fda = read_fda_directory(args.fda_ndc) if args.fda_ndc else None
-    hand_checked = load_default_catalog(site_catalog_files()).drugs
-    built = build_from_crosswalk(crosswalk, hand_checked)
-    if fda is not None:
-        built = apply_fda_facts(built, fda, hand_checked)
-    if not built.tables:
-        raise InputError(
-            f"{args.crosswalk} has no rows DoseUnits can bill ({crosswalk.report.rows} rows "
-            "read, every one skipped or hand-checked); nothing was imported."
-        )
-    catalog, replaced = import_into(built, folder)
-    for line in _summary(built, len(catalog.drugs)) + (built.fda.summary() if built.fda else []):
-        print(line)
-    if limits is not None:
-        stored = store_payment_limits(
-            args.payment_limits, limits, payment_limits_folder(system=args.site)
-        )
-        print(
-            f"Payment limits: {len(limits.records)} codes, in force {limits.quarter}"
-            + ("" if limits.quarter == built.quarter else " (not the crosswalk's quarter)")
-            + f"; stored as {stored} (pricing reads it; other quarters' files are kept)."
-        )
-    if args.report is not None:
-        _write_report(args.report, built)
-        print(f"Report: {args.report}")
-    kept = "; the one it replaced is kept for --rollback" if replaced else ""
-    print(f"Written: {folder / 'cms-import.json'}{kept}.")
-    return 0
-
-
-def _summary(built: BuiltCatalog, codes: int) -> list[str]:
-    report = built.report
-    lines = [
-        f"CMS crosswalk in force {built.quarter}: {report.rows} rows.",
-        f"Imported: {codes} codes, {built.ndcs} NDCs (containers unconfirmed until a label "
-        "is checked; hand-checked drugs keep their own facts).",
-    ]
-    for reason, count in report.skipped_by_reason().items():
-        lines.append(f"Skipped, {reason}: {count}")
-    for reason in sorted({s.reason for s in built.left_out}):
-        count = sum(1 for s in built.left_out if s.reason == reason)
-        lines.append(f"Left out, {reason}: {count}")
-    wrong = sum(1 for d in report.disagreements if d.beyond_rounding)
-    lines.append(
-        f"Disagreements: {len(report.disagreements)} rows whose BILLUNITSPKG is not "
-        f"BILLUNITS x PKG QTY ({wrong} beyond rounding; recomputed), "
-        f"{len(built.disagreements)} hand-checked NDCs whose crosswalk amount differs."
+    done = import_catalog(
+        args.crosswalk,
+        folder,
+        args.payment_limits,
+        args.fda_ndc,
+        limits_folder=payment_limits_folder(system=args.site),
     )
-    return lines
+    assert done is not None  # only a cancelled import returns None
+    lines = done.summary_lines()
+    for line in lines[:-1]:
+        print(line)
+    if args.report is not None:
+        _write_report(args.report, done.built)
+        print(f"Report: {args.report}")
+    print(lines[-1])  # where it was written, last
+    return 0
 
 
 def _write_report(path: Path, built: BuiltCatalog) -> None:

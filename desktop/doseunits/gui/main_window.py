@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QResizeEvent
 
     from doseunits.app.site import Site
+    from doseunits.catalog.ndc import Ndc
     from doseunits.engine.billing import BillingResult
     from doseunits.engine.draft import OrderDraft
     from doseunits.engine.order import DoseOrder
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.template = site.template
         self.settings = settings
         self.engine = engine or _compute
+        #: Asks who checked a label when the note has no preparer's initials (one field;
+        #: tests replace it). "" when the user declines.
+        self.ask_initials: Callable[[], str] = self._ask_initials
         self.payers = site.payers
         self.accepted_rounding: RoundingSuggestion | None = None
         self.result: BillingResult | None = None
@@ -183,6 +187,7 @@ class MainWindow(QMainWindow):
         self.drug_selector.accepted.connect(self.focus_dose)  # Enter: on to the dose
         self.order_form.changed.connect(self.recompute)
         self.vials.changed.connect(self.recompute)
+        self.vials.labelChosen.connect(self.confirm_label)
         self.note_form.changed.connect(self.recompute)
         self.billing.changed.connect(self.recompute)
         self.rounding_banner.accepted.connect(self.accept_rounding)
@@ -578,6 +583,74 @@ class MainWindow(QMainWindow):
         from doseunits.gui.dialogs.info import catalog_dialog
 
         catalog_dialog(self.catalog, self).show()
+
+    def update_catalog(self) -> None:
+        """File > Update drug catalog: the import dialog (its module loads when chosen)."""
+        from PySide6.QtCore import Qt
+
+        from doseunits.gui.dialogs.catalog_update_dialog import CatalogUpdateDialog
+
+        dialog = CatalogUpdateDialog(self.site, self, updated=self.use_site)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def use_site(self, site: Site) -> None:
+        """Bill from ``site``'s catalog from now on (after an import or a label check):
+        the picker lists its drugs and the order on screen is computed again with it."""
+        draft = self.draft() if self.drug_selector.current_drug() is not None else None
+        focus = QApplication.focusWidget()
+        self.site = site
+        self.catalog = site.catalog
+        self.drug_selector.set_catalog(site.catalog)
+        if draft is not None:
+            try:
+                self.load_draft(draft)
+            except InputError:  # the drug is not in the new catalog: a new order
+                self.new_order()
+        else:
+            self._drug_changed(self.drug_selector.current_drug())
+        from shiboken6 import isValid
+
+        if focus is not None and isValid(focus) and focus.isVisible() and focus.window() is self:
+            focus.setFocus()  # unless it went with the old rows (a row's label button)
+
+    def confirm_label(self, ndc: Ndc, container: str) -> None:
+        """What the vial's label says, recorded for this site as ``doseunits catalog
+        confirm`` does (app/catalog_update.py), by the note's preparer (asked for when
+        the note has none), and applied at once: the order is computed again with it."""
+        from doseunits.app.catalog_update import confirm_label, with_catalog
+        from doseunits.app.folders import catalog_folder
+
+        preparer = self.note_form.inputs["preparer"]
+        by = preparer.text().strip()
+        if not by:
+            by = self.ask_initials().strip()
+            if not by:
+                return
+        try:
+            catalog, item, path = confirm_label(
+                self.catalog, str(ndc), container, by, catalog_folder()
+            )
+        except DoseUnitsError as error:  # initials that are not initials; a file problem
+            self.vials.message.show_message(ERROR, f"{error} Nothing was recorded.")
+            return
+        if not preparer.text().strip():
+            preparer.setText(by)  # who checked it prepares the dose: not asked again
+        self.use_site(with_catalog(self.site, catalog))
+        row = next((i for i, p in enumerate(self.vials.presentations) if p.ndc == ndc), -1)
+        if row >= 0:
+            self.vials.spin(row).setFocus()  # the row's next input: its label is checked
+        self.statusBar().showMessage(
+            f"NDC {item.ndc}: {item.container}, {item.source}; recorded in {path}."
+        )
+
+    def _ask_initials(self) -> str:
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            self, "Who checked the label?", "Your initials (also the note's preparer):"
+        )
+        return text if ok else ""
 
     def show_about(self) -> None:
         from doseunits.gui.dialogs.info import about_box

@@ -15,7 +15,9 @@ level is one item (a vial, a syringe): its contents (``4 mL``) and its container
 read from the item's container words only where they say it: ``SINGLE-DOSE`` (or
 FDA's retired ``SINGLE-USE``, which CMS's JW/JZ policy names beside it) is single-dose,
 ``MULTI-DOSE`` (or ``MULTIPLE-DOSE``) multi-dose; anything else, including
-``SINGLE-PATIENT-USE`` and a plain ``VIAL``, tells nothing (docs/billing-rules.md §3.6b). A kit (parts joined by ``*``) or a level that does not read is left with no facts.
+``SINGLE-PATIENT-USE`` and a plain ``VIAL``, tells nothing (docs/billing-rules.md
+§3.6b). A kit (parts joined by ``*``) or a level that does not read is left with no
+facts.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def build_menus(window: MainWindow, notes: NoteActions, history: OrderHistory) -
         from doseunits.gui.dialogs.audit_dialog import AuditDialog
 
         dialog = AuditDialog(
-            window.site.catalog,
+            window.catalog,
             window.site.payers,
             window,
             limits=window.site.payment_limits,
@@ -46,6 +46,7 @@ def build_menus(window: MainWindow, notes: NoteActions, history: OrderHistory) -
         dialog.show()
 
     _action(file_menu, "&Audit claims…", None, audit_claims)
+    _action(file_menu, "&Update drug catalog…", None, window.update_catalog)
     file_menu.addSeparator()
     # Qt's standard Quit keys: Ctrl+Q, none on Windows (a slip there would close an order).
     _action(file_menu, "&Quit", None if sys.platform == "win32" else "Ctrl+Q", window.close)

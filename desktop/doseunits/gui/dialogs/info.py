@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -138,7 +139,8 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
     names = ", ".join(path.name for path in catalog.files)
     caption = QLabel(
         f"Every catalog entry reviewed on or after {reviewed}. Unverified facts are shown "
-        f"as unverified on screen and in the note. Files: {names}"
+        f"as unverified on screen and in the note. Built from: {sources_text(catalog)}. "
+        f"Files: {names}"
     )
     caption.setToolTip("\n".join(str(path) for path in catalog.files))
     caption.setWordWrap(True)
@@ -173,11 +175,19 @@ def about_box(catalog: Catalog, parent: QWidget) -> QMessageBox:
     box.setWindowTitle("About DoseUnits")
     box.setText(
         f"<b>DoseUnits {__version__}</b><br>Catalog entries reviewed on or after {reviewed}."
+        f"<br>Catalog built from: {escape(sources_text(catalog))}."
         f"<p>Billing rules (Medicare Part B JW/JZ policy) from:</p><ul>{sources}</ul>"
         "<p>Atezolizumab bills as J9022 (10 mg units); J9317 is sacituzumab govitecan-hziy "
         "(2.5 mg units).</p>"
     )
     return box
+
+
+def sources_text(catalog: Catalog) -> str:
+    """What the catalog was built from, each once, with its quarter (the shipped CMS
+    snapshot's, a site import's), after the hand-checked entries."""
+    imported = list(dict.fromkeys(catalog.sources))
+    return "; ".join(["hand-checked entries", *imported])
 
 
 def volume_text(volume: Decimal | None) -> str:

@@ -105,6 +105,26 @@ class DrugSelector(QComboBox):
         self.add_loaded()
         return self._catalog.search(text) if text.strip() else list(self._drugs)
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """List ``catalog`` instead (an import, a label confirmed), keeping the drug picked
+        when the new catalog has it; no signal (the window recomputes)."""
+        current = self.current_drug()
+        self.blockSignals(True)
+        try:
+            self.clear()
+            self._catalog = catalog
+            self._drugs = list(catalog.ready)
+            for drug in self._drugs:
+                self.addItem(drug_label(drug), drug.id)
+            self._typed = None
+            index = self.findData(current.id) if current is not None else -1
+            self.setCurrentIndex(index)
+            if index < 0:
+                self.setEditText("")
+        finally:
+            self.blockSignals(False)
+        self._shown = None  # its Drug is the new catalog's: the next pick is a change
+
     def add_loaded(self) -> None:
         """Read the catalog's pending part, if any, and list the drugs it brought."""
         self._catalog.load()

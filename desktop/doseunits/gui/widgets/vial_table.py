@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,10 +44,21 @@ COUNT, LOT, EXPIRY = 2, 3, 4
 UNVERIFIED = " \N{DAGGER}"
 
 
+#: What a vial's label may say, as the row's menu offers it (docs/billing-rules.md §3.6a).
+LABEL_CHOICES = (
+    ("single-dose", "Label says &single-dose (JW/JZ apply)"),
+    ("multi-dose", "Label says &multi-dose (neither JW nor JZ)"),
+)
+DISAGREES = " \N{NOT EQUAL TO}"
+
+
 class VialPanel(QWidget):
-    """Signals: ``changed()`` when a count, lot or expiry is edited."""
+    """Signals: ``changed()`` when a count, lot or expiry is edited;
+    ``labelChosen(Ndc, str)`` when the user says what an unconfirmed vial's label says
+    ("single-dose" or "multi-dose"; the window records it, this panel only asks)."""
 
     changed = Signal()
+    labelChosen = Signal(object, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +71,9 @@ class VialPanel(QWidget):
             expiry.setToolTip("Expiry date, written YYYY-MM-DD")
         self.table.setToolTip("SDV: single-dose vial; MDV: multiple-dose vial")
         self.table.verticalHeader().hide()
+        # A long vial ("100 mg / volume unconfirmed, MDV") keeps both ends in view.
+        set_property(self.table, "textElideMode", "ElideMiddle")
+        self.table.setWordWrap(False)  # wrapped, it would show the first words only
         for policy in ("horizontalScrollBarPolicy", "verticalScrollBarPolicy"):
             set_property(self.table, policy, "ScrollBarAlwaysOff")  # see gui/qt_fast.py
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -78,6 +93,9 @@ class VialPanel(QWidget):
         )
         self.unverified_note.setWordWrap(True)
         self.unverified_note.hide()
+        #: Where this site's label check differs from a sourced container: both, beside
+        #: the rows (the row's vial ends in DISAGREES); made when first needed.
+        self.disagreement_note: QLabel | None = None
         self.message = FieldMessage("vialTableMessage")
         self.scan = QLineEdit()
         self.scan.setObjectName("scanInput")
@@ -101,6 +119,7 @@ class VialPanel(QWidget):
         buttons.addWidget(self.typed_note, 1)
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(scan_row)
         layout.addWidget(self.scan_message.slot)
@@ -113,6 +132,8 @@ class VialPanel(QWidget):
         self._spins: list[QSpinBox] = []
         self.lot_inputs: list[QLineEdit] = []
         self.expiry_inputs: list[QLineEdit] = []
+        #: The "Check label" button of each row whose container is unconfirmed.
+        self.label_buttons: dict[Ndc, QToolButton] = {}
         self._filling = False
 
     def set_drug(self, drug: Drug | None) -> None:
@@ -122,6 +143,8 @@ class VialPanel(QWidget):
         self._filling = True
         self._presentations = list(drug.presentations) if drug else []
         self._spins, self.lot_inputs, self.expiry_inputs = [], [], []
+        self.label_buttons = {}
+        self.table.setRowCount(0)  # the last drug's cell widgets go
         self.table.setRowCount(len(self._presentations))
         for row, presentation in enumerate(self._presentations):
             strength = f"{fmt(presentation.strength_mg)} {presentation.measure.symbol}"
@@ -129,8 +152,12 @@ class VialPanel(QWidget):
             shown = "volume unconfirmed" if volume is None else f"{fmt(volume)} mL"
             kind = {"single-dose": "SDV", "multi-dose": "MDV"}.get(presentation.container)
             label = f"{strength} / {shown}, {kind or 'container unconfirmed'}"
+            if presentation.container_disagreement:
+                label += DISAGREES
             ndc = str(presentation.ndc) + ("" if presentation.verified else UNVERIFIED)
             self.table.setItem(row, 0, _shown(label, presentation.source))
+            if not presentation.container_confirmed:
+                self.table.setCellWidget(row, 0, self._label_control(presentation, label))
             self.table.setItem(row, 1, _shown(ndc, presentation.source))
             spin = QSpinBox()
             spin.setRange(0, MAX_VIALS)
@@ -152,8 +179,11 @@ class VialPanel(QWidget):
         # Tab goes through the rows' inputs, row by row, before the least-waste button
         # (cell widgets made now would otherwise come last in the window's tab order).
         chain: list[QWidget] = [self.table]
-        for spin, lot, expiry in zip(self._spins, self.lot_inputs, self.expiry_inputs, strict=True):
-            chain += [spin, lot, expiry]
+        rows = zip(self._presentations, self._spins, self.lot_inputs, self.expiry_inputs,
+                   strict=True)  # fmt: skip
+        for presentation, spin, lot, expiry in rows:
+            button = self.label_buttons.get(presentation.ndc)
+            chain += [spin, lot, expiry] if button is None else [button, spin, lot, expiry]
         chain.append(self.least_waste_button)
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -162,6 +192,74 @@ class VialPanel(QWidget):
         self.table.setFixedHeight(self._table_height())
         unverified = [p for p in self._presentations if not p.verified]
         self.unverified_note.setVisible(bool(unverified))
+        differing = [
+            f"{DISAGREES.strip()} NDC {p.ndc}: {p.container} ({p.container_source}); "
+            f"the catalog said {p.container_disagreement}."
+            for p in self._presentations
+            if p.container_disagreement
+        ]
+        note = self.disagreement_note
+        if differing and note is None:
+            note = self.disagreement_note = QLabel()
+            note.setObjectName("vialContainerDisagreement")
+            note.setWordWrap(True)
+            set_property(note, "textFormat", "PlainText")
+            self._layout.insertWidget(self._layout.indexOf(self.unverified_note) + 1, note)
+        if note is not None:
+            note.setText("\n".join(differing))
+            note.setVisible(bool(differing))
+
+    def _label_control(self, presentation: Presentation, label: str) -> QWidget:
+        """The row's vial, and a button whose menu says what its label says: one choice,
+        by mouse or keys (Tab to it, Space, S or M)."""
+        from PySide6.QtWidgets import QMenu
+
+        cell = QWidget()
+        cell.setAutoFillBackground(True)  # over the item's text (kept for its readers)
+        row = QHBoxLayout(cell)
+        row.setContentsMargins(4, 0, 0, 0)
+        row.setSpacing(4)
+        strength = QLabel(f"{fmt(presentation.strength_mg)} {presentation.measure.symbol}")
+        strength.setToolTip(f"{label}\nSource: {presentation.source}")
+        button = QToolButton()
+        button.setObjectName(f"vialLabel_{presentation.ndc.eleven}")
+        button.setText("Check label")
+        button.setToolTip(
+            "Container unconfirmed: the claim is not ready until the label is checked. "
+            "Choose what it says (single-dose: JW/JZ apply; multi-dose: neither); it is "
+            "recorded for this site, as 'doseunits catalog confirm' does."
+        )
+        button.setAccessibleName(
+            f"Container of {presentation.label}, NDC {presentation.ndc}: unconfirmed. "
+            "Choose what the label says"
+        )
+        set_property(button, "popupMode", "InstantPopup")
+        set_property(button, "focusPolicy", "StrongFocus")
+        menu = QMenu(button)
+        menu.setObjectName(f"vialLabelMenu_{presentation.ndc.eleven}")
+        for container, text in LABEL_CHOICES:
+            action = menu.addAction(text)
+            action.setObjectName(f"vialLabel_{container}")
+            action.triggered.connect(
+                lambda _=False, ndc=presentation.ndc, kind=container: self.labelChosen.emit(
+                    ndc, kind
+                )
+            )
+        button.setMenu(menu)
+        row.addWidget(strength)
+        row.addWidget(button)
+        row.addStretch()
+        self.label_buttons[presentation.ndc] = button
+        return cell
+
+    @property
+    def presentations(self) -> tuple[Presentation, ...]:
+        """The rows' presentations, in order."""
+        return tuple(self._presentations)
+
+    def spin(self, row: int) -> QSpinBox:
+        """The row's count."""
+        return self._spins[row]
 
     def _size_columns(self) -> None:
         """Widths from the font, not the data, so the panel keeps one width for every drug."""
