@@ -144,7 +144,7 @@ def test_every_shipped_label_is_used_or_agrees_with_a_hand_checked_drug(
     built = build_from_crosswalk(read_crosswalk(CROSSWALK), hand_checked.drugs, labels)
     assert len(built.labels_used) + len(built.labels_unused) == len(labels)
     assert {why for _, why in built.labels_unused} <= {HAND_CHECKED}
-    assert (len(built.labels_used), len({x.hcpcs for x in built.labels_used})) == (45, 32)
+    assert (len(built.labels_used), len({x.hcpcs for x in built.labels_used})) == (53, 37)
 
 
 def test_each_imported_ndc_with_a_label_carries_it(
@@ -245,6 +245,44 @@ def test_a_confirmed_single_dose_vial_used_whole_gets_jz(
     # Libtayo J9119 (1 mg): the whole 350 mg single-use vial given.
     result = calc(capsys, "--drug", "J9119", "--dose", "350", "--vial", "61755-0008-01x1")
     assert lines(result) == [(["JZ"], 350, "61755-0008-01")]
+
+
+def test_darzalex_from_its_how_supplied_gets_jw_and_ml(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Darzalex J9145 (10 mg): 1120 mg from three 400 mg/20 mL single-dose vials (section 16
+    # of the label lists 57894-505-20 beside "single-dose vial"); 80 mg discarded.
+    result = calc(capsys, "--drug", "J9145", "--dose", "1120", "--vial", "57894-0505-20x3")
+    assert lines(result) == [([], 112, "57894-0505-20"), (["JW"], 8, "57894-0505-20")]
+    assert [(x["ndc_quantity"], x["ndc_unit"]) for x in result["lines"]] == [
+        ("56", "ML"), ("4", "ML"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("drug", "dose", "vial", "units"),
+    [
+        ("J9356", "600", "50242-0077-01x1", 60),  # Herceptin Hylecta 600 mg/5 mL (10 mg)
+        ("J9306", "840", "50242-0145-01x2", 840),  # Perjeta 420 mg/14 mL, loading dose (1 mg)
+        ("J9309", "140", "50242-0105-01x1", 140),  # Polivy 140 mg powder (1 mg)
+    ],
+)
+def test_single_dose_vials_from_labels_used_whole_get_jz(
+    capsys: pytest.CaptureFixture[str], drug: str, dose: str, vial: str, units: int
+) -> None:
+    result = calc(capsys, "--drug", drug, "--dose", dose, "--vial", vial)
+    assert [(x["modifiers"], x["units"]) for x in result["lines"]] == [(["JZ"], units)]
+
+
+def test_a_label_for_one_ndc_leaves_its_sibling_unconfirmed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Sarclisa J9227: the 100 mg/5 mL NDC has its FDA listing; the 500 mg/25 mL one
+    # (00024-0656-01) has no record read yet, so it bills with neither JW nor JZ.
+    confirmed = calc(capsys, "--drug", "J9227", "--dose", "150", "--vial", "00024-0654-01x2")
+    assert lines(confirmed) == [([], 15, "00024-0654-01"), (["JW"], 5, "00024-0654-01")]
+    unconfirmed = calc(capsys, "--drug", "J9227", "--dose", "450", "--vial", "00024-0656-01x1")
+    assert lines(unconfirmed) == [([], 45, "00024-0656-01")]
 
 
 def test_a_confirmed_multi_dose_vial_gets_neither_jw_nor_jz(
