@@ -42,7 +42,7 @@ def write_snapshot(built: BuiltCatalog, path: Path, keep_previous: bool = True) 
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)  # drug facts, not patient data: every user of the site reads them
-        catalog = load_catalog([temp])  # the validator every catalog file passes
+        catalog = load_catalog([temp], check=True)  # every drug through the validator
         if keep_previous and path.is_file():
             os.replace(path, path.with_name(PREVIOUS_SNAPSHOT))
         os.replace(temp, path)

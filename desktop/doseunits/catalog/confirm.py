@@ -88,8 +88,9 @@ def apply_confirmations(
     if not confirmations:
         return tuple(drugs)
     result = []
+    confirmed = {str(ndc) for ndc in confirmations}  # a snapshot's drugs: read only if listed
     for drug in drugs:
-        if not any(p.ndc in confirmations for p in drug.presentations):
+        if confirmed.isdisjoint(drug.ndc_texts()):
             result.append(drug)
             continue
         presentations = []
