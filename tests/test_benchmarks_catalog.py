@@ -58,10 +58,11 @@ def hundred_thousand_drugs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bench_load_a_100000_drug_snapshot(
     benchmark: BenchmarkFixture, hundred_thousand_drugs: Path
 ) -> None:
-    """A site catalog of 100,000 drugs as a JSON snapshot (the issue's target: under 2 s)."""
-    catalog = benchmark.pedantic(load_catalog, ([hundred_thousand_drugs],), rounds=3)
+    """A site catalog of 100,000 drugs as a JSON snapshot (the issue's target: under 2 s):
+    each drug's id, name, codes and NDCs, checked; the rest read when the drug is used."""
+    catalog = benchmark.pedantic(load_catalog, ([hundred_thousand_drugs],), rounds=5)
     assert len(catalog.drugs) == 100_000
-    assert sum(len(d.presentations) for d in catalog.drugs) == 200_000
+    assert sum(len(d.ndc_texts()) for d in catalog.drugs) == 200_000
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ first used, linear loading (their speed: tests/test_benchmarks_catalog.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,7 @@ from types import FrameType
 import pytest
 
 from catalog_helpers import snapshot_table, synthetic_snapshot, write_snapshot
+from doseunits.catalog.confirm import apply_confirmations, confirmation
 from doseunits.catalog.files import load_catalog
 from doseunits.catalog.model import Drug, LazyDrug
 from doseunits.catalog.ndc import Ndc
@@ -188,3 +190,24 @@ def test_a_snapshot_drug_the_picker_cannot_name_fails_the_file(tmp_path: Path) -
     tables[1]["name"], tables[2]["id"] = "Drug 1", "drug-1"
     with pytest.raises(CatalogError, match="drug 'drug-1' appears twice"):
         load_catalog([write_snapshot(path, tables)])
+
+
+def test_a_label_confirmation_reads_only_the_drug_it_names(tmp_path: Path) -> None:
+    tables = [snapshot_table(n) for n in range(1_000)]
+    tables[500]["presentation"][1]["strength"] = "12OO mg"  # type: ignore[index]
+    drugs = load_catalog([write_snapshot(tmp_path / "site.json", tables)]).drugs
+    at = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
+    confirmed = {
+        c.ndc: c
+        for c in (
+            confirmation("90000-0007-01", "single-dose", "AB", at),
+            confirmation("90000-0500-01", "single-dose", "AB", at),  # the bad drug's
+        )
+    }
+    result = apply_confirmations(drugs, confirmed)
+    assert [type(d).__name__ for d in result].count("Drug") == 1  # drug-7, read and changed
+    seven = result[7]
+    assert (seven.id, seven.presentations[0].container) == ("drug-7", "single-dose")
+    assert result[500] is drugs[500]  # the bad one as it was: it fails where used
+    with pytest.raises(CatalogError, match="drug 'drug-500'"):
+        result[500].presentations  # noqa: B018

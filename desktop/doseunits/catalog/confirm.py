@@ -93,8 +93,13 @@ def apply_confirmations(
         if confirmed.isdisjoint(drug.ndc_texts()):
             result.append(drug)
             continue
+        try:
+            listed = drug.presentations
+        except CatalogError:  # a snapshot's drug that fails: it does wherever used
+            result.append(drug)
+            continue
         presentations = []
-        for p in drug.presentations:
+        for p in listed:
             found = confirmations.get(p.ndc)
             if found is None:
                 presentations.append(p)

@@ -157,10 +157,9 @@ class LazyDrug(Drug):
     Only what the search and the NDC checks need is read with the file: id, name, HCPCS,
     descriptor and each NDC (``ndc_texts``, ``also_billed``). Any other fact, read
     anywhere, reads the drug through ``build`` (the catalog validator) once; the object
-    then *becomes* that
-    ``Drug`` (its class is switched, its identity kept), so later reads cost what a plain
-    Drug's do. A drug that fails raises its CatalogError (file, drug, key) on every read
-    of a fact it would bill with: it never bills.
+    then *becomes* that ``Drug`` (its class is switched, its identity kept), so later
+    reads cost what a plain Drug's do. A drug that fails raises its CatalogError (file,
+    drug, key) on every read of a fact it would bill with: it never bills.
     """
 
     def __init__(
@@ -190,7 +189,8 @@ class LazyDrug(Drug):
             except CatalogError as error:
                 problem = state["_problem"] = str(error)
             else:
-                state.clear()
+                # Filled before the class is switched and never emptied: a thread reading
+                # it meanwhile (the window's audit) sees this drug whole, either way.
                 state.update(drug.__dict__)
                 object.__setattr__(self, "__class__", Drug)
                 return self
