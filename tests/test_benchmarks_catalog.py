@@ -9,7 +9,6 @@ No test here asserts a time (machines are shared); the figures go in the README.
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from test_catalog_large import synthetic_catalog
 from test_cms_import import CROSSWALK, PAYMENT_LIMITS
 
+from catalog_helpers import synthetic_snapshot
 from doseunits.app.site import load_site_catalog
 from doseunits.catalog.files import load_catalog
 from doseunits.catalog.importers.files import read_crosswalk, read_payment_limits
@@ -50,28 +50,6 @@ def test_bench_import_the_real_crosswalk_and_payment_limits(benchmark: Benchmark
     assert benchmark.pedantic(import_both, rounds=5) == (6101, 977)
 
 
-def synthetic_snapshot(path: Path, drugs: int) -> Path:
-    """A JSON snapshot of ``drugs`` made-up drugs (labelers 90000-99999, tests only), two
-    presentations each, written as ``catalog import`` writes one."""
-    from doseunits.catalog.files import snapshot_document
-
-    tables = []
-    for number in range(drugs):
-        labeler, product = 90000 + number // 10000, number % 10000
-        tables.append({
-            "id": f"drug-{number}", "name": f"Drug {number}", "hcpcs": f"J{product:04d}",
-            "descriptor": f"Injection, drug {number}, 10 mg", "billing_unit": "10 mg",
-            "verified": True, "imported": True, "source": "synthetic test snapshot",
-            "presentation": [
-                {"ndc": f"{labeler:05d}-{product:04d}-{n:02d}", "strength": f"{100 * n} mg",
-                 "container": "unconfirmed", "source": "synthetic"}
-                for n in (1, 2)
-            ],
-        })  # fmt: skip
-    path.write_text(json.dumps(snapshot_document(tables, "synthetic")), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def hundred_thousand_drugs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return synthetic_snapshot(tmp_path_factory.mktemp("catalog") / "site.json", 100_000)
@@ -80,10 +58,11 @@ def hundred_thousand_drugs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bench_load_a_100000_drug_snapshot(
     benchmark: BenchmarkFixture, hundred_thousand_drugs: Path
 ) -> None:
-    """A site catalog of 100,000 drugs as a JSON snapshot (the issue's target: under 2 s)."""
-    catalog = benchmark.pedantic(load_catalog, ([hundred_thousand_drugs],), rounds=3)
+    """A site catalog of 100,000 drugs as a JSON snapshot (the issue's target: under 2 s):
+    each drug's id, name, codes and NDCs, checked; the rest read when the drug is used."""
+    catalog = benchmark.pedantic(load_catalog, ([hundred_thousand_drugs],), rounds=5)
     assert len(catalog.drugs) == 100_000
-    assert sum(len(d.presentations) for d in catalog.drugs) == 200_000
+    assert sum(len(d.ndc_texts()) for d in catalog.drugs) == 200_000
 
 
 @pytest.fixture(scope="module")

@@ -104,9 +104,10 @@ def parse_scan(text: str, catalog: Catalog) -> VialScan:
 
 
 def _lookup(catalog: Catalog, ndc10: str) -> tuple[Drug, Presentation] | None:
-    found = [
+    found = [  # from each drug's listing: a large catalog's drugs are read only if they match
         (drug, presentation)
         for drug in catalog.drugs
+        if any(ndc10 in ten_digit_forms(Ndc(n[:5], n[6:10], n[11:])) for n in drug.ndc_texts())
         for presentation in drug.presentations
         if ndc10 in ten_digit_forms(presentation.ndc)
     ]

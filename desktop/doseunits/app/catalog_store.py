@@ -52,7 +52,7 @@ def write_snapshot(built: BuiltCatalog, path: Path, keep_previous: bool = True) 
     try:
         pending.stream.write(snapshot_text(built))
         pending.stream.flush()
-        catalog = load_catalog([_as_json(pending.path)])  # the validator every file passes
+        catalog = load_catalog([_as_json(pending.path)], check=True)  # every drug validated
         if keep_previous and path.is_file():
             os.replace(path, path.with_name(PREVIOUS_SNAPSHOT))
     except BaseException:

@@ -88,12 +88,18 @@ def apply_confirmations(
     if not confirmations:
         return tuple(drugs)
     result = []
+    confirmed = {str(ndc) for ndc in confirmations}  # a snapshot's drugs: read only if listed
     for drug in drugs:
-        if not any(p.ndc in confirmations for p in drug.presentations):
+        if confirmed.isdisjoint(drug.ndc_texts()):
+            result.append(drug)
+            continue
+        try:
+            listed = drug.presentations
+        except CatalogError:  # a snapshot's drug that fails: it does wherever used
             result.append(drug)
             continue
         presentations = []
-        for p in drug.presentations:
+        for p in listed:
             found = confirmations.get(p.ndc)
             if found is None:
                 presentations.append(p)

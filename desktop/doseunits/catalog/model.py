@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from doseunits.catalog.ndc import Ndc
-from doseunits.errors import InputError
+from doseunits.errors import CatalogError, InputError
 from doseunits.quantities import MG, Amount, Unit, fmt
 
 #: "unconfirmed": no source the catalog was built from says single- or multi-dose (CMS's
@@ -134,6 +134,112 @@ class Drug:
     def presentation(self, ndc: Ndc) -> Presentation | None:
         return next((p for p in self.presentations if p.ndc == ndc), None)
 
+    def validated(self) -> Drug:
+        """This drug, checked: a drug of a large catalog file (``LazyDrug``) is read and
+        checked now, or raises the CatalogError naming file, drug and key (each time)."""
+        return self
+
+    def ndc_texts(self) -> tuple[str, ...]:
+        """Its presentations' NDCs as 5-4-2 text, without reading the drug: what the NDC
+        checks, the search and the lookups by NDC need."""
+        return tuple(str(p.ndc) for p in self.presentations)
+
+    def also_billed(self, ndc: str) -> tuple[str, ...]:
+        """The other codes the presentation of NDC text ``ndc`` bills under (the last one
+        with it, where a drug lists it twice), without reading the drug."""
+        found = (p.also_billed_under for p in reversed(self.presentations) if str(p.ndc) == ndc)
+        return next(found, ())
+
+
+class LazyDrug(Drug):
+    """A drug of a large catalog file (a JSON snapshot), read and checked when first used.
+
+    Only what the search and the NDC checks need is read with the file: id, name, HCPCS,
+    descriptor and each NDC (``ndc_texts``, ``also_billed``). Any other fact, read
+    anywhere, reads the drug through ``build`` (the catalog validator) once; the object
+    then *becomes* that ``Drug`` (its class is switched, its identity kept), so later
+    reads cost what a plain Drug's do. A drug that fails raises its CatalogError (file,
+    drug, key) on every read of a fact it would bill with: it never bills.
+    """
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        hcpcs: str,
+        descriptor: str,
+        origin: str,
+        ndcs: tuple[str, ...],
+        also: dict[str, tuple[str, ...]] | None,
+        build: Callable[[], Drug],
+    ) -> None:
+        # Frozen: written directly, as dataclasses do. ``also``: by NDC text, only where a
+        # presentation has ``also_billed_under`` (most have none).
+        self.__dict__.update(
+            id=id, name=name, hcpcs=hcpcs, descriptor=descriptor, origin=origin,
+            _ndcs=ndcs, _also=also, _build=build,
+        )  # fmt: skip
+
+    def validated(self) -> Drug:
+        state = self.__dict__
+        problem = state.get("_problem")
+        if problem is None:
+            try:
+                drug = state["_build"]()
+            except CatalogError as error:
+                problem = state["_problem"] = str(error)
+            else:
+                # Filled before the class is switched and never emptied: a thread reading
+                # it meanwhile (the window's audit) sees this drug whole, either way.
+                state.update(drug.__dict__)
+                object.__setattr__(self, "__class__", Drug)
+                return self
+        raise CatalogError(problem)
+
+    def ndc_texts(self) -> tuple[str, ...]:
+        ndcs: tuple[str, ...] = self.__dict__["_ndcs"]
+        return ndcs
+
+    def also_billed(self, ndc: str) -> tuple[str, ...]:
+        also: dict[str, tuple[str, ...]] | None = self.__dict__["_also"]
+        return also.get(ndc, ()) if also else ()
+
+    def __repr__(self) -> str:  # the dataclass's would read (and could fail)
+        return f"LazyDrug({self.id!r}, not read yet)"
+
+    # Every field but those read with the file reads the drug first.
+    @property
+    def billing_unit_mg(self) -> Decimal:
+        return self.validated().billing_unit_mg
+
+    @property
+    def verified(self) -> bool:
+        return self.validated().verified
+
+    @property
+    def source(self) -> str:
+        return self.validated().source
+
+    @property
+    def presentations(self) -> tuple[Presentation, ...]:
+        return self.validated().presentations
+
+    @property
+    def note(self) -> str:
+        return self.validated().note
+
+    @property
+    def reviewed(self) -> dt.date | None:
+        return self.validated().reviewed
+
+    @property
+    def measure(self) -> Unit:
+        return self.validated().measure
+
+    @property
+    def imported(self) -> bool:
+        return self.validated().imported
+
 
 class Catalog:
     """The drugs known to this site, shipped ones first, site files overriding by id.
@@ -193,17 +299,19 @@ class Catalog:
     def find(self, query: str) -> Drug:
         """A drug by id, HCPCS code or NDC (case-insensitive), else the one drug whose name
         or descriptor holds ``query``; a clear error otherwise (several match: they are
-        named). The ready part is asked first, so hand-checked drugs answer without loading."""
+        named). The ready part is asked first, so hand-checked drugs answer without loading.
+        The drug found is checked (a large file's drugs are read when first used): one that
+        fails is an InputError about the drug field, naming file, drug and key."""
         wanted = query.strip()
         found = _find(self._drugs, wanted)
         if found is None and not self.loaded:
             self.load()
             found = _find(self._drugs, wanted)
         if found is not None:
-            return found
+            return _checked(found)
         matches = self.search(wanted) if len(wanted) >= 3 else []
         if len(matches) == 1:  # a name ("carboplatin", "Keytruda") that means one drug
-            return matches[0]
+            return _checked(matches[0])
         if matches:
             some = ", ".join(f"{d.name} ({d.hcpcs})" for d in matches[:6])
             more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
@@ -242,14 +350,17 @@ class Catalog:
         return found[0] if found else None
 
     def all_for_ndc(self, ndc: Ndc) -> list[tuple[Drug, Presentation]]:
-        """Every drug listing ``ndc``: more than one where it bills under two codes."""
+        """Every drug listing ``ndc``: more than one where it bills under two codes. Only
+        those drugs are read (a large file's): one that fails raises its CatalogError."""
         for drugs in (self._drugs, None):
             if drugs is None:
                 if self.loaded:
                     break
                 self.load()
                 drugs = self._drugs
-            found = [(d, p) for d in drugs for p in d.presentations if p.ndc == ndc]
+            wanted = str(ndc)
+            listing = [d for d in drugs if wanted in d.ndc_texts()]
+            found = [(d, p) for d in listing for p in d.presentations if p.ndc == ndc]
             if found:
                 return found
         return []
@@ -259,7 +370,9 @@ class Catalog:
         """The oldest review date of the hand-checked drugs: every one was reviewed on or
         after it. None when one has no date (a site's, say): then nothing can be said.
         Drugs built from CMS's files carry their quarter instead (``sources``)."""
-        dates = [d.reviewed for d in self._drugs if not d.imported]
+        dates = [  # a large file's drugs not read yet: a snapshot, which has its quarter
+            d.reviewed for d in self._drugs if not isinstance(d, LazyDrug) and not d.imported
+        ]
         return None if not dates or None in dates else min(d for d in dates if d)
 
 
@@ -269,13 +382,21 @@ def _find(drugs: tuple[Drug, ...], wanted: str) -> Drug | None:
         if key in (drug.id.casefold(), drug.hcpcs.casefold()):
             return drug
     try:
-        ndc = Ndc.parse(wanted)
+        ndc = str(Ndc.parse(wanted))
     except InputError:
         return None
     for drug in drugs:
-        if drug.presentation(ndc):
+        if ndc in drug.ndc_texts():
             return drug
     return None
+
+
+def _checked(drug: Drug) -> Drug:
+    """``drug`` read and checked, or an InputError about the drug field saying why not."""
+    try:
+        return drug.validated()
+    except CatalogError as error:
+        raise InputError(str(error), "drug") from None
 
 
 class _SearchIndex:
@@ -289,7 +410,9 @@ class _SearchIndex:
         self.words = [f"{d.id} {d.name} {d.hcpcs} {d.descriptor}".casefold() for d in drugs]
         # Each NDC as 11 digits and as hyphenated 5-4-2, "|" between, so digits typed
         # never match across two NDCs.
-        self.ndcs = ["|".join(f"{p.ndc.eleven}|{p.ndc}" for p in d.presentations) for d in drugs]
+        self.ndcs = [
+            "|".join(f"{ndc.replace('-', '')}|{ndc}" for ndc in d.ndc_texts()) for d in drugs
+        ]
 
     def search(self, text: str) -> list[Drug]:
         key = text.strip().casefold()

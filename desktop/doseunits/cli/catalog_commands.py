@@ -1,5 +1,6 @@
-"""``doseunits catalog``: import CMS's files into a site catalog, show what the catalog
-holds with the source of each fact, and record what a vial's label says.
+"""``doseunits catalog``: import CMS's files into a site catalog, check catalog files
+before rollout, show what the catalog holds with the source of each fact, and record
+what a vial's label says.
 
 Exit 0, or 2 with one sentence (an unreadable or unrecognised file, an NDC the catalog
 does not know): the same contract as the other commands (cli/commands.py).
@@ -15,10 +16,21 @@ from typing import Any
 
 from doseunits.app.catalog_store import now, record_confirmation, roll_back
 from doseunits.app.catalog_update import import_catalog
-from doseunits.app.folders import catalog_folder, payment_limits_folder
-from doseunits.app.site import load_site_catalog
+from doseunits.app.folders import (
+    IMPORTED_SNAPSHOT,
+    catalog_folder,
+    payment_limits_folder,
+    site_catalog_files,
+    site_snapshots,
+)
+from doseunits.app.site import (
+    load_site_catalog,
+    shipped_catalog_files,
+    shipped_snapshots,
+)
 from doseunits.catalog.build import BuiltCatalog
 from doseunits.catalog.confirm import confirmation
+from doseunits.catalog.files import load_catalog, merge_imported
 from doseunits.catalog.model import Drug, Presentation
 from doseunits.errors import InputError
 from doseunits.quantities import fmt
@@ -29,7 +41,39 @@ def run_catalog(args: argparse.Namespace) -> int:
         return _import(args)
     if args.catalog_command == "show":
         return _show(args)
+    if args.catalog_command == "check":
+        return _check(args)
     return _confirm(args)
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Every drug of the files read and checked now, as ``catalog import`` checks what it
+    writes (the window and the other commands read a snapshot's drug when first used)."""
+    if args.files:
+        files = list(args.files)
+    elif args.site:
+        folder = catalog_folder(system=True)
+        snapshot = folder / IMPORTED_SNAPSHOT
+        files = [*sorted(folder.glob("*.toml")), *([snapshot] if snapshot.is_file() else [])]
+        if not files:
+            raise InputError(f"No catalog files in {folder}: nothing to check.")
+    else:
+        files = [*shipped_catalog_files(), *site_catalog_files()]
+        files += [*shipped_snapshots(), *site_snapshots()]
+    missing = next((path for path in files if not path.is_file()), None)
+    if missing is not None:
+        raise InputError(f"Catalog file {missing} is not a file.")
+    # As the site reads them: hand-written files over the snapshots (app/site.py).
+    snapshots = [path for path in files if path.suffix.casefold() == ".json"]
+    hand = [path for path in files if path.suffix.casefold() != ".json"]
+    ready = load_catalog(hand, check=True).drugs
+    drugs = merge_imported(ready, load_catalog(snapshots, check=True).drugs)
+    ndcs = sum(len(d.presentations) for d in drugs)
+    print(
+        f"Checked {len(files)} catalog file{'s' * (len(files) != 1)}: {len(drugs)} drugs, "
+        f"{ndcs} NDCs, every one passes the catalog's checks."
+    )
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -158,6 +158,13 @@ def _catalog_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     imp.add_argument(
         "--rollback", action="store_true", help="put the import before the last one back"
     )
+    check = actions.add_parser(
+        "check", help="read and check every drug of the catalog files, before rollout",
+        epilog="Without FILE: every catalog file this station bills from (shipped, system "
+        "site, user); --site: the system-wide site folder's files only.",
+    )  # fmt: skip
+    check.add_argument("files", nargs="*", type=Path, metavar="FILE", help="catalog files")
+    check.add_argument("--site", action="store_true", help="the system-wide site folder (IT)")
     show = actions.add_parser("show", help="every drug and presentation matching QUERY")
     show.add_argument("query", metavar="QUERY", help="brand, generic name, HCPCS code or NDC")
     show.add_argument("--json", action="store_true", help="print one JSON object")

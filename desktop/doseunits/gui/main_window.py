@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from doseunits.catalog.model import Drug
-from doseunits.errors import DoseUnitsError, InputError
+from doseunits.errors import CatalogError, DoseUnitsError, InputError
 from doseunits.gui.actions.menus import build_menus
 from doseunits.gui.actions.note_actions import NoteActions
 from doseunits.gui.actions.order_history import OrderHistory
@@ -274,6 +274,11 @@ class MainWindow(QMainWindow):
     def _drug_changed(self, drug: Drug | None) -> None:
         self.accepted_rounding = None  # it was worked out for the drug that was picked
         if drug is not None:
+            try:
+                drug.validated()
+            except CatalogError:  # a large site file's drug that fails: recompute says why
+                drug = None
+        if drug is not None:
             self.order_form.set_measure(drug.measure)
         self.vials.set_drug(drug)
         self.vials.scan_message.clear_message()  # about the last drug's vial, if any
@@ -291,6 +296,11 @@ class MainWindow(QMainWindow):
                 self.drug_message.show_message(
                     ERROR, f"No drug matches {text!r}; pick one from the list."
                 )
+            return self._show(None)
+        try:
+            drug.validated()  # a large site file's drug is read and checked when picked
+        except CatalogError as error:
+            self.drug_message.show_message(ERROR, str(error))
             return self._show(None)
         if not self.order_form.has_dose():
             return self._show(None)

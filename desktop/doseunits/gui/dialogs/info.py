@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from doseunits import __version__
-from doseunits.catalog.model import Catalog
+from doseunits.catalog.model import Catalog, Drug, Presentation
+from doseunits.errors import CatalogError
 from doseunits.gui.qt_fast import set_property
 from doseunits.quantities import fmt
 
@@ -55,7 +56,13 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
     dialog = QDialog(parent)
     dialog.setObjectName("catalogDialog")
     dialog.setWindowTitle("DoseUnits catalog")
-    rows = [(drug, p) for drug in catalog.drugs for p in drug.presentations]
+    rows: list[tuple[Drug, Presentation]] = []
+    unreadable: list[str] = []  # a large site file's drugs that fail when read: said below
+    for drug in catalog.drugs:
+        try:
+            rows += [(drug, p) for p in drug.presentations]
+        except CatalogError as error:
+            unreadable.append(str(error))
     table = QTableWidget(len(rows), len(CATALOG_COLUMNS))
     table.setObjectName("catalogTable")
     table.setAccessibleName("Catalog: one row per NDC")
@@ -141,6 +148,11 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
         f"Every catalog entry reviewed on or after {reviewed}. Unverified facts are shown "
         f"as unverified on screen and in the note. Built from: {sources_text(catalog)}. "
         f"Files: {names}"
+        + (
+            f"\n{plural(len(unreadable), 'drug')} left out, unreadable: {unreadable[0]}"
+            if unreadable
+            else ""
+        )
     )
     caption.setToolTip("\n".join(str(path) for path in catalog.files))
     caption.setWordWrap(True)
