@@ -15,8 +15,11 @@ The order, which is the order of ``start()``:
    reads the source of each module an import statement names (looking for "PySide6"
    in it) the first time it is named: 120 KB for typing.py. What is loaded first is
    never read.
-3. PySide6 and the window's modules load (doseunits.gui.app). No argument parser is
-   built for the window (cli/main.py: argparse costs ~10 ms).
+3. PySide6 loads, and every module loaded so far is entered in its table as one that
+   does not use it (``load_pyside``): the window's modules name typing, logging, os
+   and contextlib, and PySide6 would read their 340 KB of source (7.5 M). Then the
+   window's modules load (doseunits.gui.app); their sources are still read. No
+   argument parser is built for the window (cli/main.py: argparse costs ~10 ms).
 4. Qt's environment is set, then the QApplication is made (``before_qapplication``):
    ``QT_NO_GUI_THREADPOOL=1`` keeps the first frame's fills on the GUI thread, where
    219 hand-offs to two threads cost ~28 ms on a two-core machine.
@@ -57,8 +60,9 @@ def start() -> int:
     """Open the window and run it until it is closed: ``doseunits`` without arguments."""
     gc.disable()  # 1
     load_before_pyside()  # 2
+    load_pyside()  # 3
     from doseunits.errors import DoseUnitsError
-    from doseunits.gui import app  # 3: PySide6 loads here
+    from doseunits.gui import app  # 3: the window's modules
 
     sys.excepthook = app.log_unhandled  # a slot's exception is logged; the window keeps running
     application = app.application()  # 4
@@ -80,6 +84,26 @@ def load_before_pyside() -> None:
     import doseunits.app.site
     import doseunits.dates
     import doseunits.outputs.note  # noqa: F401
+
+
+def load_pyside() -> None:
+    """Step 3: PySide6 loads, and is told that what was loaded before it does not use it.
+
+    PySide6 decides whether a module uses it (for its optional ``__feature__`` switches)
+    by reading the module's source the first time an import statement names it, even a
+    module loaded long before (typing, logging, os, contextlib: 340 KB, 7.5 M
+    instructions). A module loaded before PySide6 cannot use it, so it is entered as
+    "ignore" (-1, PySide6's own answer for a module that does not name it) in PySide6's
+    table. Should a later PySide6 rename the table, only the saving is lost.
+    """
+    import PySide6  # noqa: F401 (what it loads while starting is its own business)
+
+    feature = sys.modules.get("shibokensupport.feature")
+    known = getattr(feature, "pyside_feature_dict", None)
+    if isinstance(known, dict):
+        for name in list(sys.modules):
+            if not name.startswith(("PySide6", "shiboken6")):
+                known.setdefault(name, -1)
 
 
 def before_qapplication() -> None:
