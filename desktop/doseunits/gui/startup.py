@@ -17,9 +17,10 @@ The order, which is the order of ``start()``:
    never read.
 3. PySide6 loads, and every module loaded so far is entered in its table as one that
    does not use it (``load_pyside``): the window's modules name typing, logging, os
-   and contextlib, and PySide6 would read their 340 KB of source (7.5 M). Then the
-   window's modules load (doseunits.gui.app); their sources are still read. No
-   argument parser is built for the window (cli/main.py: argparse costs ~10 ms).
+   and contextlib, and PySide6 would read their 340 KB of source (7.5 M). The
+   window's own modules are entered as using it, which is what reading their 130 KB
+   would find (3.7 M). Then they load (doseunits.gui.app). No argument parser is
+   built for the window (cli/main.py: argparse costs ~10 ms).
 4. Qt's environment is set, then the QApplication is made (``before_qapplication``):
    ``QT_NO_GUI_THREADPOOL=1`` keeps the first frame's fills on the GUI thread, where
    219 hand-offs to two threads cost ~28 ms on a two-core machine.
@@ -94,7 +95,8 @@ def load_pyside() -> None:
     module loaded long before (typing, logging, os, contextlib: 340 KB, 7.5 M
     instructions). A module loaded before PySide6 cannot use it, so it is entered as
     "ignore" (-1, PySide6's own answer for a module that does not name it) in PySide6's
-    table. Should a later PySide6 rename the table, only the saving is lost.
+    table; the window's modules, which all do, as 0 (no ``__feature__`` selected, its
+    answer for them). Should a later PySide6 rename the table, only the saving is lost.
     """
     import PySide6  # noqa: F401 (what it loads while starting is its own business)
 
@@ -104,6 +106,24 @@ def load_pyside() -> None:
         for name in list(sys.modules):
             if not name.startswith(("PySide6", "shiboken6")):
                 known.setdefault(name, -1)
+        for name in _window_modules():
+            known.setdefault(name, 0)  # "uses PySide6, no feature", as it would find
+
+
+def _window_modules() -> list[str]:
+    """The names of doseunits.gui's modules, from its folders (.py, or .pyc when frozen)."""
+    import doseunits.gui
+
+    names = []
+    for folder in doseunits.gui.__path__:
+        for sub in ("", "widgets", "actions", "dialogs"):
+            package = "doseunits.gui" + (f".{sub}" if sub else "")
+            with os.scandir(os.path.join(folder, sub)) as entries:
+                for entry in entries:
+                    stem, dot, suffix = entry.name.partition(".")
+                    if dot and suffix in ("py", "pyc") and stem != "__init__":
+                        names.append(f"{package}.{stem}")
+    return names
 
 
 def before_qapplication() -> None:
