@@ -118,11 +118,15 @@ def _window_modules() -> list[str]:
     for folder in doseunits.gui.__path__:
         for sub in ("", "widgets", "actions", "dialogs"):
             package = "doseunits.gui" + (f".{sub}" if sub else "")
-            with os.scandir(os.path.join(folder, sub)) as entries:
-                for entry in entries:
-                    stem, dot, suffix = entry.name.partition(".")
-                    if dot and suffix in ("py", "pyc") and stem != "__init__":
-                        names.append(f"{package}.{stem}")
+            try:
+                with os.scandir(os.path.join(folder, sub)) as entries:
+                    found = [entry.name for entry in entries]
+            except OSError:  # not a folder (an archive): those are read, nothing worse
+                continue
+            for file in found:
+                stem, dot, suffix = file.partition(".")
+                if dot and suffix in ("py", "pyc") and stem != "__init__":
+                    names.append(f"{package}.{stem}")
     return names
 
 
