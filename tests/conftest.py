@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,24 @@ def _private_folders_for_the_run(tmp_path_factory: pytest.TempPathFactory) -> It
 def _private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes a real user's settings, site files or data."""
     _use_private_folders(tmp_path, monkeypatch)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Each test's windows are deleted when it ends, after its fixtures closed them.
+
+    pytest-qt closes a test's widgets and calls deleteLater, which Qt carries out only
+    in an event loop started afterwards; the tests' processEvents calls are not one, so
+    closed windows, with their connections and timers, lived on until some later test
+    ran a loop of its own (7 top-level widgets were still there at the end of tests/gui;
+    none now). Tests that never made a QApplication are left be.
+    """
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    application = widgets.QApplication.instance() if widgets is not None else None
+    if application is not None:
+        from PySide6.QtCore import QEvent
+
+        application.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,22 @@ def test_typed_counts_stay_and_are_marked_as_typed(window: MainWindow) -> None:
     assert not window.vials.typed_note.isVisible()
 
 
+def test_the_typed_note_moves_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    """The note comes and goes beside the least-waste button; the button stays put and
+    the table above it does not move."""
+    field(window, "dose").setText("1050")
+    button, table = window.vials.least_waste_button, window.vials.table
+    before = (button.mapTo(window, button.rect().topLeft()), button.size(), table.geometry())
+    window.vials.set_count(Ndc.parse("50242-0918-01"), 2)
+    qtbot.waitUntil(window.vials.typed_note.isVisible)
+    layout = window.vials.layout()
+    assert layout is not None
+    layout.activate()
+    after = (button.mapTo(window, button.rect().topLeft()), button.size(), table.geometry())
+    assert after == before
+    assert window.vials.typed_note.geometry().right() < button.geometry().left()
+
+
 def test_a_bad_dose_hides_the_rounding_suggestion(window: MainWindow) -> None:
     window.billing.rounding.setValue(10)
     field(window, "dose").setText("1150")

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     from PySide6.QtGui import QCloseEvent, QResizeEvent
+    from PySide6.QtWidgets import QTabWidget
 
     from doseunits.app.site import Site
     from doseunits.catalog.ndc import Ndc
@@ -161,10 +161,7 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("paneSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setMinimumWidth(1)  # the window may get narrower: tabs, then
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("paneTabs")
-        self.tabs.setAccessibleName("Order and results")
-        self.tabs.hide()
+        self._tabs: QTabWidget | None = None  # made when first narrow (the tabs property)
         self.narrow = False
         self._into_splitter()
         central = QWidget()
@@ -172,7 +169,7 @@ class MainWindow(QMainWindow):
         self.rounding_banner = RoundingBanner()
         column.addWidget(self.rounding_banner)
         column.addWidget(self.splitter, 1)
-        column.addWidget(self.tabs, 1)
+        self._column = column  # the tabs go below the splitter, in its place
         column.addWidget(self.results.summary)
         column.addWidget(self.export_message.slot)
         column.addLayout(self._buttons())
@@ -233,6 +230,21 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, pane=pane: self.show_pane(pane))
             self.addAction(action)
 
+    @property
+    def tabs(self) -> QTabWidget:
+        """The order and the results as two tabs, made the first time the window is
+        narrow: a wide window never needs them (gui/startup.py, step 5)."""
+        if self._tabs is None:
+            from PySide6.QtWidgets import QTabWidget
+
+            tabs = QTabWidget()
+            tabs.setObjectName("paneTabs")
+            tabs.setAccessibleName("Order and results")
+            tabs.hide()
+            self._column.insertWidget(self._column.indexOf(self.splitter) + 1, tabs, 1)
+            self._tabs = tabs
+        return self._tabs
+
     def show_pane(self, pane: QWidget) -> None:
         """Bring the order or the results into view (a tab, when the window is narrow)."""
         if self.narrow:
@@ -256,9 +268,10 @@ class MainWindow(QMainWindow):
                 self.splitter.hide()
                 self.tabs.show()
             else:
-                self.tabs.clear()
+                if self._tabs is not None:
+                    self._tabs.clear()
+                    self._tabs.hide()
                 self._into_splitter()
-                self.tabs.hide()
                 self.splitter.show()
             self.results.summary.setVisible(narrow)
         finally:

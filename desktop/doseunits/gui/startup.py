@@ -3,8 +3,8 @@
 Every start-up trick lives here (the Qt names taken by string are gui/qt_fast.py), so
 that the order can be read, and changed, in one place. Figures are instructions to the
 first frame under callgrind, measured as docs/PERFORMANCE.md describes (a bare PySide6
-window: 581 M; the target is at most 1.5 times that). A change that adds start-up work
-is measured there before it lands.
+window: 581 M; the target is at most 1.5 times that; the window: 857 M, 1.47). A
+change that adds start-up work is measured there before it lands.
 
 The order, which is the order of ``start()``:
 
@@ -15,14 +15,22 @@ The order, which is the order of ``start()``:
    reads the source of each module an import statement names (looking for "PySide6"
    in it) the first time it is named: 120 KB for typing.py. What is loaded first is
    never read.
-3. PySide6 and the window's modules load (doseunits.gui.app). No argument parser is
+3. PySide6 loads, and every module loaded so far is entered in its table as one that
+   does not use it (``load_pyside``): the window's modules name typing, logging, os
+   and contextlib, and PySide6 would read their 340 KB of source (7.5 M). The
+   window's own modules are entered as using it, which is what reading their 130 KB
+   would find (3.7 M). Then they load (doseunits.gui.app). No argument parser is
    built for the window (cli/main.py: argparse costs ~10 ms).
 4. Qt's environment is set, then the QApplication is made (``before_qapplication``):
    ``QT_NO_GUI_THREADPOOL=1`` keeps the first frame's fills on the GUI thread, where
    219 hand-offs to two threads cost ~28 ms on a two-core machine.
 5. The window is built without touching PySide6's ``Qt`` namespace, which builds its
    ~90 Python enums at once (126 M): properties are set by name (gui/qt_fast.py), and
-   QPainter (three more enums) waits for the first vials to draw.
+   QPainter (three more enums) waits for the first vials to draw. PySide6 also sets up
+   each other Qt class (and its enums) the first time Python touches it, so what the
+   first frame does not show waits: the narrow screen's tabs are made the first time
+   the window is narrow (``MainWindow.tabs``), and no size policy is read to keep a
+   hidden widget's place (QSizePolicy and the layout of what it kept: 7.3 M).
 6. The window is shown. Once its first frame is painted (gui/first_frame.py), the work
    it did not need runs, in this order (``after_first_frame``, then ``start``'s own):
    the start-up benchmark's report, which ends the process there; the
@@ -57,8 +65,9 @@ def start() -> int:
     """Open the window and run it until it is closed: ``doseunits`` without arguments."""
     gc.disable()  # 1
     load_before_pyside()  # 2
+    load_pyside()  # 3
     from doseunits.errors import DoseUnitsError
-    from doseunits.gui import app  # 3: PySide6 loads here
+    from doseunits.gui import app  # 3: the window's modules
 
     sys.excepthook = app.log_unhandled  # a slot's exception is logged; the window keeps running
     application = app.application()  # 4
@@ -80,6 +89,49 @@ def load_before_pyside() -> None:
     import doseunits.app.site
     import doseunits.dates
     import doseunits.outputs.note  # noqa: F401
+
+
+def load_pyside() -> None:
+    """Step 3: PySide6 loads, and is told that what was loaded before it does not use it.
+
+    PySide6 decides whether a module uses it (for its optional ``__feature__`` switches)
+    by reading the module's source the first time an import statement names it, even a
+    module loaded long before (typing, logging, os, contextlib: 340 KB, 7.5 M
+    instructions). A module loaded before PySide6 cannot use it, so it is entered as
+    "ignore" (-1, PySide6's own answer for a module that does not name it) in PySide6's
+    table; the window's modules, which all do, as 0 (no ``__feature__`` selected, its
+    answer for them). Should a later PySide6 rename the table, only the saving is lost.
+    """
+    import PySide6  # noqa: F401 (what it loads while starting is its own business)
+
+    feature = sys.modules.get("shibokensupport.feature")
+    known = getattr(feature, "pyside_feature_dict", None)
+    if isinstance(known, dict):
+        for name in list(sys.modules):
+            if not name.startswith(("PySide6", "shiboken6")):
+                known.setdefault(name, -1)
+        for name in _window_modules():
+            known.setdefault(name, 0)  # "uses PySide6, no feature", as it would find
+
+
+def _window_modules() -> list[str]:
+    """The names of doseunits.gui's modules, from its folders (.py, or .pyc when frozen)."""
+    import doseunits.gui
+
+    names = []
+    for folder in doseunits.gui.__path__:
+        for sub in ("", "widgets", "actions", "dialogs"):
+            package = "doseunits.gui" + (f".{sub}" if sub else "")
+            try:
+                with os.scandir(os.path.join(folder, sub)) as entries:
+                    found = [entry.name for entry in entries]
+            except OSError:  # not a folder (an archive): those are read, nothing worse
+                continue
+            for file in found:
+                stem, dot, suffix = file.partition(".")
+                if dot and suffix in ("py", "pyc") and stem != "__init__":
+                    names.append(f"{package}.{stem}")
+    return names
 
 
 def before_qapplication() -> None:

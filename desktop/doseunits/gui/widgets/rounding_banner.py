@@ -30,14 +30,18 @@ class RoundingBanner(QFrame):
         layout.addWidget(self.text, 1)
         layout.addWidget(self.button)
         self.suggestion: RoundingSuggestion | None = None
+        self.reserving = False  # Qt's default: a hidden widget keeps no space
         self.hide()
 
     def reserve(self, on: bool) -> None:
         """While the site's rounding policy is on, its space is kept when there is no
-        suggestion, so one coming and going while the dose is typed moves nothing."""
-        policy = self.sizePolicy()
-        if policy.retainSizeWhenHidden() == on:
+        suggestion, so one coming and going while the dose is typed moves nothing. (Off,
+        as it starts, it leaves the size policy alone: PySide6's QSizePolicy costs the
+        start 3.5 M instructions.)"""
+        if on == self.reserving:
             return
+        self.reserving = on
+        policy = self.sizePolicy()
         policy.setRetainSizeWhenHidden(on)
         self.setSizePolicy(policy)
         lines = 2 * self.text.fontMetrics().lineSpacing()

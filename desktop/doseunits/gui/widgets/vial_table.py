@@ -112,11 +112,11 @@ class VialPanel(QWidget):
         self.typed_note.setObjectName("vialCountsTyped")
         self.typed_note.setWordWrap(True)
         self.typed_note.hide()
-        kept = self.typed_note.sizePolicy()
-        kept.setRetainSizeWhenHidden(True)  # the button stays where it is
-        self.typed_note.setSizePolicy(kept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.typed_note, 1)
+        # The button stays where it is: the stretch holds the note's place while it is
+        # hidden (not the note's size policy: PySide6's QSizePolicy costs the start 3.5 M).
+        buttons.addStretch()
         buttons.addWidget(self.least_waste_button)
         layout = QVBoxLayout(self)
         self._layout = layout
