@@ -82,6 +82,11 @@ def test_the_real_crosswalk_imports_and_the_picker_finds_it(
     assert f"Written: {snapshot}." in text
     assert "kept for --rollback" not in text  # nothing older to keep
     assert text.endswith("The window now bills from the new catalog.")
+    # All of it can be read: the label is as tall as its wrapped lines (in the dialog's
+    # first layout the last three were cut off at the bottom), scrolled if it must be.
+    status = dialog.status
+    qtbot.waitUntil(lambda: status.height() >= status.heightForWidth(status.width()))
+    assert dialog.status_scroll.widget() is status
     # The window's catalog is the new one: the picker finds Keytruda by its NDC.
     assert window.catalog.find("J9271").origin == str(snapshot)
     assert window.site.catalog is window.catalog

@@ -224,3 +224,12 @@ def test_the_keyboard_opens_the_choice_and_a_letter_takes_it(
     qtbot.waitUntil(lambda: bool(recorded()), timeout=5_000)
     assert pressed == [f"vialLabelMenu_{ZALTRAP_100.eleven}"]
     assert recorded()[1].startswith("00024-5840-01,single-dose,AB,")
+
+
+def test_the_check_label_button_has_room_for_its_menu_arrow(window: MainWindow) -> None:
+    # InstantPopup draws the arrow in the button's corner without widening it: the
+    # screenshots showed it over the "l" of "label".
+    found = button(window)
+    arrow = found.style().pixelMetric(found.style().PixelMetric.PM_MenuButtonIndicator)
+    text = found.fontMetrics().horizontalAdvance(found.text())
+    assert found.width() >= text + arrow + 8

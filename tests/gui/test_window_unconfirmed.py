@@ -23,3 +23,23 @@ def test_the_discarded_row_says_pending_the_label(qtbot: QtBot) -> None:
     window.load_draft(OrderDraft("atezolizumab", "2025-11-15", dose="1050"))
     assert (amounts[(2, 1)].text(), amounts[(2, 4)].text()) == ("150", "$1,370.10")
     window.close()
+
+
+def test_pending_amounts_wrap_inside_the_window(qtbot: QtBot) -> None:
+    # Unwrapped, "pending the label: 10 units (JW) if single-dose" and its dollars
+    # widened the results past the pane at 1280x800, cutting every box off at its edge.
+    window = open_window(qtbot)
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.catalog.loaded, timeout=10_000)
+    window.load_draft(OrderDraft("j9400", "2025-11-14", dose_per_kg="4", weight="72.5"))
+    qtbot.waitUntil(lambda: not window.narrow)
+    pending = window.results.amounts[(2, 3)].text()
+    assert pending == "pending the label: 10 units (JW) if single-dose"
+    qtbot.wait(200)  # the layouts' posted requests: the widths settle
+    pane = window.results_pane
+    content = pane.widget()
+    assert content is not None
+    assert content.width() <= pane.viewport().width()
+    box = window.results.amounts_box
+    assert box.mapTo(content, box.rect().topRight()).x() < pane.viewport().width()
+    window.close()

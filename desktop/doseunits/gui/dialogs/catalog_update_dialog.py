@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -224,9 +225,16 @@ class CatalogUpdateDialog(QDialog):
         layout.addWidget(where)
         layout.addLayout(grid)
         layout.addWidget(self.progress)
-        layout.addWidget(self.status, 1)
+        # The summary is a dozen lines or more: scrolled, never cut off at the bottom.
+        self.status_scroll = QScrollArea()
+        self.status_scroll.setObjectName("catalogUpdateStatusScroll")
+        self.status_scroll.setWidget(self.status)
+        self.status_scroll.setWidgetResizable(True)
+        set_property(self.status_scroll, "frameShape", "NoFrame")
+        set_property(self.status_scroll, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        layout.addWidget(self.status_scroll, 1)
         layout.addLayout(buttons)
-        self.resize(720, 420)
+        self.resize(760, 520)  # the summary of a whole crosswalk, unscrolled at 1280x800
 
     # Files --------------------------------------------------------------------------
     def choose(self, key: str) -> None:

@@ -122,6 +122,7 @@ class ResultsPanel(QWidget):
         # A whole short note in view; in a small window the results pane scrolls instead.
         self.snippet.setMinimumHeight(self.fontMetrics().lineSpacing() * 14)
         self.fixed_font = False  # set with the first note: nothing shows it before one
+        self.amounts_wrap = False  # the amounts wrap from the first result on
         note_layout.addWidget(self.snippet)
         layout.addWidget(note_box, 1)
 
@@ -160,6 +161,12 @@ class ResultsPanel(QWidget):
             ),
             3: (fmt(result.labeled_mg), "", result.plan.describe(), dollars[2]),
         }
+        if not self.amounts_wrap:  # at the first result: nothing before it is long
+            # "pending the label: 10 units (JW) if single-dose" and its dollars, unwrapped,
+            # widened the results past the window's edge, cutting every box off there.
+            for label in self.amounts.values():
+                label.setWordWrap(True)
+            self.amounts_wrap = True
         for row, texts in values.items():
             for column, text in enumerate(texts, start=1):
                 self.amounts[(row, column)].setText(text)

@@ -212,7 +212,7 @@ class VialPanel(QWidget):
     def _label_control(self, presentation: Presentation, label: str) -> QWidget:
         """The row's vial, and a button whose menu says what its label says: one choice,
         by mouse or keys (Tab to it, Space, S or M)."""
-        from PySide6.QtWidgets import QMenu
+        from PySide6.QtWidgets import QMenu, QStyle
 
         cell = QWidget()
         cell.setAutoFillBackground(True)  # over the item's text (kept for its readers)
@@ -246,6 +246,10 @@ class VialPanel(QWidget):
                 )
             )
         button.setMenu(menu)
+        # InstantPopup draws the menu's arrow in the corner without making room for it
+        # (only MenuButtonPopup does): without this it sat on the "l" of "label".
+        arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator)
+        button.setMinimumWidth(button.sizeHint().width() + arrow)
         row.addWidget(strength)
         row.addWidget(button)
         row.addStretch()
