@@ -28,9 +28,7 @@ def test_an_imported_presentation_has_no_volume_and_an_unconfirmed_container() -
     assert not single.single_dose
     assert (single.items_per_package, carton.items_per_package) == (1, 2)
     assert carton.strength_mg == 100  # one vial of the carton: vial counts count vials
-    assert carton.label == (
-        "100 mg / volume unconfirmed container unconfirmed vial (2 in the package)"
-    )
+    assert carton.label == ("100 mg vial (2 in the package; volume and container not confirmed)")
     assert drug.imported
 
 

@@ -58,7 +58,7 @@ def test_an_unconfirmed_vial_offers_the_label_check(window: MainWindow) -> None:
     check = button(window)
     assert check.text() == "Check label"
     assert check.accessibleName() == (
-        "Container of 100 mg / volume unconfirmed container unconfirmed vial, NDC "
+        "Container of 100 mg vial (volume and container not confirmed), NDC "
         "00024-5840-01: unconfirmed. Choose what the label says"
     )
     menu = check.menu()

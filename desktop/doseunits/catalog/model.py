@@ -85,13 +85,22 @@ class Presentation:
 
     @property
     def label(self) -> str:
+        """ "1200 mg / 20 mL single-dose vial"; what no source confirms is said once, after
+        it ("100 mg vial (2 in the package; volume and container not confirmed)")."""
         strength = f"{fmt(self.strength_mg)} {self.measure.symbol}"
-        volume = "volume unconfirmed" if self.volume_ml is None else f"{fmt(self.volume_ml)} mL"
-        container = "container unconfirmed" if self.container == "unconfirmed" else self.container
-        package = (
-            f" ({self.items_per_package} in the package)" if self.items_per_package > 1 else ""
-        )
-        return f"{strength} / {volume} {container} vial{package}"
+        volume = "" if self.volume_ml is None else f" / {fmt(self.volume_ml)} mL"
+        unconfirmed = self.container == "unconfirmed"
+        container = "" if unconfirmed else f" {self.container}"
+        open_facts = [
+            name
+            for name, missing in (("volume", self.volume_ml is None), ("container", unconfirmed))
+            if missing
+        ]
+        notes = [f"{self.items_per_package} in the package"] if self.items_per_package > 1 else []
+        if open_facts:
+            notes.append(f"{' and '.join(open_facts)} not confirmed")
+        said = f" ({'; '.join(notes)})" if notes else ""
+        return f"{strength}{volume}{container} vial{said}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -673,8 +673,8 @@ def _unconfirmed_warning(presentations: list[Presentation]) -> str:
     return (
         f"NDC {ndcs}: single-dose or multi-dose is not confirmed, so only the administered "
         "line is billed, with neither JW nor JZ. The claim is not ready until the label is "
-        "checked (single-dose: JW/JZ apply; multi-dose: neither); record what it says with "
-        "'doseunits catalog confirm'."
+        "checked (single-dose: JW/JZ apply; multi-dose: neither); record what it says (the "
+        "vial row's Check label, or 'doseunits catalog confirm')."
     )
 
 
