@@ -224,3 +224,29 @@ def test_the_keyboard_opens_the_choice_and_a_letter_takes_it(
     qtbot.waitUntil(lambda: bool(recorded()), timeout=5_000)
     assert pressed == [f"vialLabelMenu_{ZALTRAP_100.eleven}"]
     assert recorded()[1].startswith("00024-5840-01,single-dose,AB,")
+
+
+def test_a_confirmations_file_that_is_a_link_is_one_sentence(window: MainWindow) -> None:
+    folder = catalog_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder.parent / "elsewhere.csv"
+    (folder / CONFIRMATIONS).symlink_to(target)
+    choose(window, "single-dose")  # an exception out of the slot fails the test
+    assert not target.exists()  # nothing written through the link
+    assert container_of(window, ZALTRAP_100) == "unconfirmed"
+    assert ZALTRAP_100 in window.vials.label_buttons  # still asked
+    text = window.vials.message.text()
+    assert text.startswith(f"Error: {folder / CONFIRMATIONS} can't be used (")
+    assert "is a link" in text
+    assert text.endswith("Nothing was recorded.")
+
+
+def test_a_catalog_folder_that_is_a_file_is_one_sentence(window: MainWindow) -> None:
+    folder = catalog_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder\n", encoding="utf-8")
+    choose(window, "multi-dose")
+    assert container_of(window, ZALTRAP_100) == "unconfirmed"
+    text = window.vials.message.text()
+    assert text.startswith(f"Error: {folder} can't be used (")
+    assert text.endswith("Nothing was recorded.")
