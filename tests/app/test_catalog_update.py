@@ -118,3 +118,19 @@ def test_a_confirmation_is_refused_for_an_unknown_ndc_or_bad_initials() -> None:
     with pytest.raises(InputError, match="initials"):
         confirm_label(catalog, KEYTRUDA_100, "single-dose", "A,B", catalog_folder())
     assert not (catalog_folder() / CONFIRMATIONS).exists()
+
+
+def test_the_summary_counts_the_containers_the_label_records_gave() -> None:
+    done = import_catalog(CROSSWALK, catalog_folder())
+    assert done is not None
+    labeled = len(done.built.labels_used)
+    assert labeled >= 50  # Keytruda's NDCs among them: not "unconfirmed until checked"
+    line = done.summary_lines()[1]
+    assert line == (
+        f"Imported: {done.codes} codes, {done.built.ndcs} NDCs ({labeled} NDCs' containers "
+        "from the shipped label records, the others unconfirmed until a label is checked; "
+        "hand-checked drugs keep their own facts)."
+    )
+    found = load_site_catalog().lookup_ndc(Ndc.parse(KEYTRUDA_100))
+    assert found is not None
+    assert found[1].container == "single-dose"  # what the summary now says it is

@@ -89,6 +89,20 @@ def test_descriptions_give_container_items_and_volume() -> None:
     assert package_facts("a vial").container == "unconfirmed"
 
 
+def test_a_description_without_a_contents_level_counts_its_items() -> None:
+    # Listed as the vials in the carton, with no "mL in 1 VIAL" level below: the vials are
+    # the items (ten of them), and their own words give the container.
+    ten = package_facts("10 VIAL, SINGLE-DOSE in 1 CARTON (0000-0000-00)")
+    assert (ten.container, ten.container_words, ten.items, ten.volume_ml) == (
+        "single-dose", "VIAL, SINGLE-DOSE", 10, None,
+    )  # fmt: skip
+    multi = package_facts("1 VIAL, MULTI-DOSE in 1 CARTON (0000-0000-00)")
+    assert (multi.container, multi.items) == ("multi-dose", 1)
+    case = package_facts("4 CARTON in 1 CASE (0000-0000-00)  > 10 VIAL in 1 CARTON")
+    assert (case.container, case.items) == ("unconfirmed", 40)
+    assert package_facts("10 VIAL in 2 CARTON (0000-0000-00)").items is None
+
+
 def test_a_folder_and_a_zip_read_alike_with_the_file_date(tmp_path: Path) -> None:
     folder = tmp_path / "ndctext"
     folder.mkdir()

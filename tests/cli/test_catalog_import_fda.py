@@ -95,3 +95,16 @@ def test_a_station_confirmation_still_wins_over_fda(
     assert vial["container"] == "single-dose"
     assert vial["container_disagreement"].startswith("multi-dose")
     assert "FDA NDC Directory" in vial["container_disagreement"]
+
+
+def test_the_summary_says_fda_fills_the_containers_the_labels_leave(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    zipped = ndctext_zip(tmp_path / "ndctext.zip", package_txt())
+    code, out, err = run(
+        capsys, "catalog", "import", "--crosswalk", str(CROSSWALK), "--fda-ndc", str(zipped)
+    )
+    assert (code, err) == (0, "")
+    (imported,) = [line for line in out.splitlines() if line.startswith("Imported: ")]
+    assert "containers from the shipped label records, the others as FDA's directory " in imported
+    assert "containers unconfirmed until a label" not in imported  # FDA filled three

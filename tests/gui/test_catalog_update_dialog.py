@@ -241,3 +241,22 @@ def test_nothing_of_the_dialog_loads_before_it_is_chosen(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_catalog_folder_that_cant_be_written_is_one_sentence(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    folder = catalog_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder\n", encoding="utf-8")  # where the snapshot would go
+    dialog = open_dialog(qtbot, window)
+    dialog.inputs["crosswalk"].setText(str(CROSSWALK))
+    with qtbot.waitSignal(dialog.failed, timeout=60_000) as failed:
+        dialog.import_button.click()
+    finish(qtbot, dialog)
+    message = failed.args[0] if failed.args else ""
+    assert message == (
+        f"{folder} can't be used (file exists). Nothing was imported; the catalog is as it was."
+    )
+    assert folder.read_text(encoding="utf-8") == "not a folder\n"
+    dialog.close()

@@ -233,3 +233,29 @@ def test_the_check_label_button_has_room_for_its_menu_arrow(window: MainWindow) 
     arrow = found.style().pixelMetric(found.style().PixelMetric.PM_MenuButtonIndicator)
     text = found.fontMetrics().horizontalAdvance(found.text())
     assert found.width() >= text + arrow + 8
+
+
+def test_a_confirmations_file_that_is_a_link_is_one_sentence(window: MainWindow) -> None:
+    folder = catalog_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder.parent / "elsewhere.csv"
+    (folder / CONFIRMATIONS).symlink_to(target)
+    choose(window, "single-dose")  # an exception out of the slot fails the test
+    assert not target.exists()  # nothing written through the link
+    assert container_of(window, ZALTRAP_100) == "unconfirmed"
+    assert ZALTRAP_100 in window.vials.label_buttons  # still asked
+    text = window.vials.message.text()
+    assert text.startswith(f"Error: {folder / CONFIRMATIONS} can't be used (")
+    assert "is a link" in text
+    assert text.endswith("Nothing was recorded.")
+
+
+def test_a_catalog_folder_that_is_a_file_is_one_sentence(window: MainWindow) -> None:
+    folder = catalog_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder\n", encoding="utf-8")
+    choose(window, "multi-dose")
+    assert container_of(window, ZALTRAP_100) == "unconfirmed"
+    text = window.vials.message.text()
+    assert text.startswith(f"Error: {folder} can't be used (")
+    assert text.endswith("Nothing was recorded.")

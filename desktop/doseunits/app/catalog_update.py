@@ -149,9 +149,13 @@ def import_catalog(
 def summary(built: BuiltCatalog, codes: int) -> list[str]:
     """Codes, NDCs, what was skipped and left out by reason, the disagreements, the quarter."""
     report = built.report
+    others = (
+        "the others" if built.fda is None else "the others as FDA's directory states (below), else"
+    )
     lines = [
         f"CMS crosswalk in force {built.quarter}: {report.rows} rows.",
-        f"Imported: {codes} codes, {built.ndcs} NDCs (containers unconfirmed until a label "
+        f"Imported: {codes} codes, {built.ndcs} NDCs ({len(built.labels_used)} NDCs' "
+        f"containers from the shipped label records, {others} unconfirmed until a label "
         "is checked; hand-checked drugs keep their own facts).",
     ]
     for reason, count in report.skipped_by_reason().items():

@@ -657,6 +657,14 @@ class MainWindow(QMainWindow):
         except DoseUnitsError as error:  # initials that are not initials; a file problem
             self.vials.message.show_message(ERROR, f"{error} Nothing was recorded.")
             return
+        except OSError as error:  # the folder can't be written, the file is a link
+            from doseunits import files
+
+            where = error.filename or catalog_folder()
+            self.vials.message.show_message(
+                ERROR, f"{where} can't be used ({files.why(error)}). Nothing was recorded."
+            )
+            return
         if not preparer.text().strip():
             preparer.setText(by)  # who checked it prepares the dose: not asked again
         self.use_site(with_catalog(self.site, catalog))

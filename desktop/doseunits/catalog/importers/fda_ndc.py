@@ -11,7 +11,9 @@ ASCII words are read from it.
 A description nests its levels outermost first, split by ``>`` (``/`` in older copies):
 ``2 VIAL in 1 CARTON (0006-3026-04)  > 4 mL in 1 VIAL (0006-3026-01)``. The innermost
 level is one item (a vial, a syringe): its contents (``4 mL``) and its container
-(``VIAL``); the levels above it count the items in the package (2). The container type is
+(``VIAL``); the levels above it count the items in the package (2). Where the innermost
+level counts the items themselves (``10 VIAL, SINGLE-DOSE in 1 CARTON``, no contents
+level), they are the items and their own words the container. The container type is
 read from the item's container words only where they say it: ``SINGLE-DOSE`` (or
 FDA's retired ``SINGLE-USE``, which CMS's JW/JZ policy names beside it) is single-dose,
 ``MULTI-DOSE`` (or ``MULTIPLE-DOSE``) multi-dose; anything else, including
@@ -203,13 +205,22 @@ def package_facts(description: str) -> PackageFacts:
     if not levels:
         return PackageFacts("unconfirmed", "", None, None, unread=UNREADABLE)
     item = levels[-1]
+    if _is_item(item["what"]):  # "10 VIAL, SINGLE-DOSE in 1 CARTON": no contents level
+        words = item["what"].strip()
+        single = bool(_SINGLE.search(words))
+        multi = bool(_MULTI.search(words))
+        container: Container = "unconfirmed"
+        if single != multi:
+            container = "single-dose" if single else "multi-dose"
+        return PackageFacts(container, words, _items(levels, outer=len(levels)), None,
+                            conflict=single and multi)  # fmt: skip
     words = item["container"].strip()
     # The item's container is named twice: inside its own level and as what the level
     # above counts ("1 VIAL, SINGLE-DOSE in 1 CARTON  > 20 mL in 1 VIAL").
     said = [words] + ([levels[-2]["what"].strip()] if len(levels) > 1 else [])
     single = any(_SINGLE.search(w) for w in said)
     multi = any(_MULTI.search(w) for w in said)
-    container: Container = "unconfirmed"
+    container = "unconfirmed"
     if single != multi:
         container = "single-dose" if single else "multi-dose"
         words = next(w for w in said if (_SINGLE if single else _MULTI).search(w))
@@ -217,13 +228,24 @@ def package_facts(description: str) -> PackageFacts:
     return PackageFacts(container, words, _items(levels), volume, conflict=single and multi)
 
 
-def _items(levels: list[re.Match[str]]) -> int | None:
-    """Items in the package: the product of each outer level's count, where each counts
-    whole inner containers in one outer one."""
-    if levels[-1]["n"] != "1":
+#: What an innermost level counts when it counts items, not their contents: FDA's
+#: package types for one item ("10 VIAL, SINGLE-DOSE in 1 CARTON" lists no mL level).
+_ITEMS = frozenset({"VIAL", "AMPULE", "SYRINGE", "CARTRIDGE", "INJECTOR"})
+
+
+def _is_item(what: str) -> bool:
+    return what.split(",")[0].strip().upper() in _ITEMS
+
+
+def _items(levels: list[re.Match[str]], outer: int | None = None) -> int | None:
+    """Items in the package: the product of each outer level's count (all but the
+    innermost, unless ``outer`` says how many), where each counts whole inner containers
+    in one outer one."""
+    outer = len(levels) - 1 if outer is None else outer
+    if outer < len(levels) and levels[-1]["n"] != "1":
         return None
     items = 1
-    for level in levels[:-1]:
+    for level in levels[:outer]:
         qty = Decimal(level["qty"])
         if level["n"] != "1" or qty != qty.to_integral_value() or qty < 1:
             return None

@@ -116,6 +116,12 @@ class _Worker:
         except DoseUnitsError as error:
             with self.lock:
                 self.error = str(error)
+        except OSError as error:  # a folder that can't be written, a full disk: as the CLI
+            from doseunits import files
+
+            where = error.filename or self.folder
+            with self.lock:
+                self.error = f"{where} can't be used ({files.why(error)})."
         except Exception as error:  # never a traceback in the window: log it, say it once
             logging.getLogger(__name__).error("Unexpected error in the import", exc_info=error)
             with self.lock:
