@@ -202,3 +202,31 @@ def test_a_bad_confirmation_exits_2(
     assert code == 2
     assert message in err
     assert not (catalog_folder() / "label-confirmations.csv").exists()
+
+
+def test_a_report_that_cant_be_written_stops_the_import_before_it_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, out, err = run(capsys, "catalog", "import", "--crosswalk", str(CROSSWALK),
+                         "--report", str(folder))  # fmt: skip
+    assert (code, out) == (2, "")
+    assert err.startswith(f"doseunits: The report {folder} can't be written (")
+    assert not (catalog_folder() / "cms-import.json").exists()  # nothing imported
+
+
+def test_the_report_replaces_a_link_never_writes_through_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("kept\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    report.symlink_to(target)
+    code, _, err = run(capsys, "catalog", "import", "--crosswalk", str(CROSSWALK),
+                       "--report", str(report))  # fmt: skip
+    assert (code, err) == (0, "")
+    assert target.read_text(encoding="utf-8") == "kept\n"
+    assert not report.is_symlink()
+    # Through the one CSV writer: RFC 4180's CRLF rows.
+    assert report.read_bytes().startswith(b"file,line,what,reason,code,id,detail\r\n")

@@ -18,13 +18,12 @@ its source; its item count is compared with PKG QTY and a difference reported.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TextIO
+from typing import IO
 
 from doseunits.catalog.importers.base import ImportReport, ImportResult, Quarter, Skipped
 from doseunits.catalog.importers.cms_crosswalk import CrosswalkEntry, codes_by_ndc
@@ -32,6 +31,7 @@ from doseunits.catalog.importers.fda_ndc import FdaDirectory, FdaPackage
 from doseunits.catalog.labels import LabelContainer
 from doseunits.catalog.model import Drug, Presentation
 from doseunits.catalog.ndc import Ndc
+from doseunits.csvwrite import CsvWriter
 from doseunits.errors import CatalogError
 from doseunits.quantities import MAX_DECIMALS, MAX_DOSE_MG, fmt, parse_amount
 
@@ -298,10 +298,10 @@ class FdaApplied:
         )
         return lines
 
-    def write_csv(self, stream: TextIO) -> None:
+    def write_csv(self, stream: IO[str]) -> None:
         """Rows for the import's ``--report`` (its columns: file, line, what, reason,
         code, id, detail); no header, the crosswalk's report writes it."""
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = CsvWriter(stream)
         source = self.directory.source
         for s in self.directory.skipped:
             writer.writerow([source, s.line, "FDA skipped", s.reason, s.code, s.identifier,

@@ -9,7 +9,6 @@ does not know): the same contract as the other commands (cli/commands.py).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,9 @@ from doseunits.catalog.build import BuiltCatalog
 from doseunits.catalog.confirm import confirmation
 from doseunits.catalog.files import load_catalog, merge_imported
 from doseunits.catalog.model import Drug, Presentation
+from doseunits.csvwrite import CsvWriter
 from doseunits.errors import InputError
+from doseunits.files import AtomicFile, why
 from doseunits.quantities import fmt
 
 
@@ -84,40 +85,61 @@ def _import(args: argparse.Namespace) -> int:
         return 0
     if args.crosswalk is None:
         raise InputError("Give the CMS crosswalk to import (--crosswalk FILE), or --rollback.")
-    done = import_catalog(
-        args.crosswalk,
-        folder,
-        args.payment_limits,
-        args.fda_ndc,
-        limits_folder=payment_limits_folder(system=args.site),
-    )
+    report = _report_file(args.report) if args.report is not None else None
+    try:
+        done = import_catalog(
+            args.crosswalk,
+            folder,
+            args.payment_limits,
+            args.fda_ndc,
+            limits_folder=payment_limits_folder(system=args.site),
+        )
+    except BaseException:
+        if report is not None:
+            report.discard()
+        raise
     assert done is not None  # only a cancelled import returns None
     lines = done.summary_lines()
     for line in lines[:-1]:
         print(line)
-    if args.report is not None:
-        _write_report(args.report, done.built)
+    if report is not None:
+        _write_report(report, done.built)
         print(f"Report: {args.report}")
     print(lines[-1])  # where it was written, last
     return 0
 
 
-def _write_report(path: Path, built: BuiltCatalog) -> None:
+def _report_file(path: Path) -> AtomicFile:
+    """The ``--report`` file, made (as a temporary file beside it) before anything is
+    imported: a path that can't be written stops the import before the snapshot moves."""
     try:
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            built.report.write_csv(stream)
-            writer = csv.writer(stream, lineterminator="\n")
-            for s in built.left_out:
-                writer.writerow([built.report.source, s.line, "left out", s.reason, s.code,
-                                 s.identifier, s.detail])  # fmt: skip
-            for code, ndc, checked, cms in built.disagreements:
-                detail = f"hand-checked {checked}; crosswalk {cms}"
-                writer.writerow([built.report.source, "", "hand-checked disagrees", "strength",
-                                 code, ndc, detail])  # fmt: skip
-            if built.fda is not None:
-                built.fda.write_csv(stream)
+        return AtomicFile(path)
     except OSError as error:
-        raise InputError(f"The report {path} can't be written ({error.strerror}).") from None
+        raise InputError(f"The report {path} can't be written ({why(error)}).") from None
+
+
+def _write_report(report: AtomicFile, built: BuiltCatalog) -> None:
+    """Every skipped row, left-out entry and disagreement, through the one CSV writer."""
+    stream = report.stream
+    try:
+        built.report.write_csv(stream)
+        writer = CsvWriter(stream)
+        for s in built.left_out:
+            writer.writerow([built.report.source, s.line, "left out", s.reason, s.code,
+                             s.identifier, s.detail])  # fmt: skip
+        for code, ndc, checked, cms in built.disagreements:
+            detail = f"hand-checked {checked}; crosswalk {cms}"
+            writer.writerow([built.report.source, "", "hand-checked disagrees", "strength",
+                             code, ndc, detail])  # fmt: skip
+        if built.fda is not None:
+            built.fda.write_csv(stream)
+        report.commit()
+    except OSError as error:
+        report.discard()
+        raise InputError(
+            f"The report {report.target} can't be written ({why(error)}); the import itself "
+            "is done."
+        ) from None
 
 
 def _show(args: argparse.Namespace) -> int:

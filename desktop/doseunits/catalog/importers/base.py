@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Generic, Protocol, TextIO, TypeVar
+from typing import IO, Generic, Protocol, TypeVar
 
+from doseunits.csvwrite import CsvWriter
 from doseunits.errors import DoseUnitsError
 
 Record = TypeVar("Record")
@@ -94,9 +95,9 @@ class ImportReport:
         """Counts by detail within one reason (the kinds of dosage not supported yet)."""
         return dict(Counter(s.detail for s in self.skipped if s.reason == reason).most_common())
 
-    def write_csv(self, stream: TextIO) -> None:
+    def write_csv(self, stream: IO[str]) -> None:
         """Every skipped row and disagreement, one per line, for a person to check."""
-        writer = csv.writer(stream, lineterminator="\n")
+        writer = CsvWriter(stream)  # a crosswalk's cells may start with "=": neutralised
         writer.writerow(["file", "line", "what", "reason", "code", "id", "detail"])
         for s in self.skipped:
             writer.writerow(
