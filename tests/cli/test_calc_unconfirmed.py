@@ -74,3 +74,15 @@ def test_once_confirmed_the_pending_waste_is_billed(capsys: pytest.CaptureFixtur
     ]  # fmt: skip
     assert result["discarded_pending_label"] is None
     assert (result["discarded_usd"], result["jw_usd"]) == ("336.45", "336.45")
+
+
+def test_the_note_of_an_imported_drug_names_the_cms_file_and_quarter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = run(capsys, *VEKLURY)
+    assert (
+        "Calculated by DoseUnits 0.1.0 from CMS ASP NDC-HCPCS crosswalk, in force 2025-10-01 "
+        "to 2025-12-31 (imported, not hand-reviewed)." in out
+    )
+    hand_checked = run(capsys, "calc", "--drug", "atezolizumab", "--dose", "1050")
+    assert "Calculated by DoseUnits 0.1.0 from catalog reviewed 2026-11-28." in hand_checked

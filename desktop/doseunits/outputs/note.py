@@ -12,6 +12,7 @@ from doseunits.errors import TemplateError
 from doseunits.quantities import MG, Amount, Unit, fmt, fmt_places
 
 if TYPE_CHECKING:  # the window loads the template at start, the engine after its first frame
+    from doseunits.catalog.model import Drug
     from doseunits.engine.billing import BillingResult, ClaimLine
     from doseunits.engine.order import NoteDetails
     from doseunits.outputs.allowed import Allowed
@@ -121,7 +122,16 @@ def note_fields(result: BillingResult) -> dict[str, str]:
         "version": __version__,
         # The billed drug's own entry: the facts this note used, not the newest of others.
         "catalog_date": drug.reviewed.isoformat() if drug.reviewed else "(unknown)",
+        "catalog_source": _catalog_source(drug),
     }
+
+
+def _catalog_source(drug: Drug) -> str:
+    """Where the billed drug's facts come from: its hand-checked entry's review date, or
+    the CMS file (and quarter) it was imported from, which no one reviewed by hand."""
+    if drug.imported:
+        return f"{drug.source} (imported, not hand-reviewed)"
+    return f"catalog reviewed {drug.reviewed.isoformat() if drug.reviewed else '(unknown)'}"
 
 
 #: The dollars a site may put in its note (not in the shipped one): docs/billing-rules.md §8.
