@@ -9,9 +9,18 @@ from pathlib import Path
 import pytest
 
 from catalog_helpers import snapshot_table, write_snapshot
+from doseunits.app.catalog_update import confirm_label
+from doseunits.app.folders import catalog_folder
 from doseunits.app.site import Site, load_usable_snapshots
 from doseunits.errors import CatalogError
-from snapshot_helpers import SHIPPED_CODE, shipped_ndc_under_the_same_code, site_snapshot
+from snapshot_helpers import (
+    SHIPPED_CODE,
+    shipped_ndc_under_the_same_code,
+    site_snapshot,
+    truncated,
+)
+
+KEYTRUDA_100 = "00006-3026-02"  # in the shipped CMS-built snapshot
 
 
 def test_a_later_snapshot_repeating_an_earlier_ones_ndc_is_left_out(tmp_path: Path) -> None:
@@ -46,3 +55,11 @@ def test_only_the_window_leaves_a_broken_snapshot_out() -> None:
     assert len(lenient.left_out) == 1
     assert lenient.left_out[0].startswith(f"Catalog file {path}, drug 'cysview-site'")
     assert "cysview-site" not in {d.id for d in lenient.drugs}
+
+
+def test_a_label_confirmed_keeps_saying_which_file_was_left_out() -> None:
+    truncated(site_snapshot())
+    catalog = Site.load(leave_out_broken=True).catalog
+    confirmed, _, _ = confirm_label(catalog, KEYTRUDA_100, "single-dose", "AB", catalog_folder())
+    assert len(catalog.left_out) == 1
+    assert confirmed.left_out == catalog.left_out  # Help > Catalog still lists it
