@@ -206,4 +206,4 @@ def confirm_label(
         raise InputError(f"NDC {item.ndc} is not in the catalog; check the NDC on the vial.")
     path = record_confirmation(item, folder)
     drugs = apply_confirmations(catalog.drugs, {item.ndc: item})
-    return Catalog(drugs, catalog.files, None, catalog.sources), item, path
+    return Catalog(drugs, catalog.files, None, catalog.sources, catalog.left_out), item, path

@@ -103,8 +103,13 @@ def site_catalog_files() -> list[Path]:
 
 
 def site_snapshots() -> list[Path]:
-    """Each site catalog folder's imported snapshot, where there is one, in reading order."""
-    return [f / IMPORTED_SNAPSHOT for f in catalog_folders() if (f / IMPORTED_SNAPSHOT).is_file()]
+    """Each site catalog folder's imported snapshot, where there is one, in reading order
+    (whatever it is: a pipe, a folder or a dangling link is refused, naming it, when read)."""
+    return [f / IMPORTED_SNAPSHOT for f in catalog_folders() if _present(f / IMPORTED_SNAPSHOT)]
+
+
+def _present(path: Path) -> bool:
+    return path.is_symlink() or path.exists()
 
 
 def confirmation_files() -> list[Path]:

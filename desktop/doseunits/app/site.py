@@ -26,9 +26,9 @@ from doseunits.app.folders import (
 )
 from doseunits.app.resources import resource
 from doseunits.app.settings import ENTITY_340B, SiteSettings, read_site_settings
-from doseunits.catalog.files import load_catalog, merge_imported
-from doseunits.catalog.model import Catalog, Drug
-from doseunits.errors import TemplateError
+from doseunits.catalog.files import load_catalog, merge_drugs, merge_imported
+from doseunits.catalog.model import Catalog, Drug, Loaded
+from doseunits.errors import CatalogError, TemplateError
 from doseunits.payers.files import load_payers
 from doseunits.payers.model import PayerList
 
@@ -90,11 +90,20 @@ class Site:
         raise AttributeError(f"a loaded Site is not changed (tried to delete {name})")
 
     @classmethod
-    def load(cls, extra_catalogs: Sequence[Path] = (), template: Path | None = None) -> Site:
+    def load(
+        cls,
+        extra_catalogs: Sequence[Path] = (),
+        template: Path | None = None,
+        leave_out_broken: bool = False,
+    ) -> Site:
         """``extra_catalogs`` after the site's catalog files; ``template`` instead of the
         site's or the shipped one. A file that can't be used raises DoseUnitsError with
-        one sentence naming it: catalog, template, payers, settings, in that order."""
-        catalog = load_site_catalog(extra_catalogs)
+        one sentence naming it: catalog, template, payers, settings, in that order.
+
+        ``leave_out_broken`` (the window's): a JSON snapshot that can't be used as a whole
+        (read after the window's first frame) is left out instead of failing the
+        catalog each time it is asked, and said in ``catalog.left_out``."""
+        catalog = load_site_catalog(extra_catalogs, leave_out_broken)
         note_template = load_template(template)
         payers = load_default_payers()
         settings = read_site_settings(site_settings_file())
@@ -144,14 +153,16 @@ def load_default_catalog(site_files: Sequence[Path] = ()) -> Catalog:
     return load_catalog([*shipped_catalog_files(), *site_files])
 
 
-def load_site_catalog(extra: Sequence[Path] = ()) -> Catalog:
+def load_site_catalog(extra: Sequence[Path] = (), leave_out_broken: bool = False) -> Catalog:
     """Everything this site bills from: shipped < system site < user < ``extra``.
 
     The hand-checked drugs and the sites' own catalog files are read now; the snapshots
     built from CMS's files (the shipped one, each site's last import) are read when first
     needed (``Catalog.load``: the first search, a code the hand-checked part lacks, or
     just after the window's first frame). Hand-checked facts win over imported ones, and
-    the sites' label confirmations (system site's, then the user's) over both.
+    the sites' label confirmations (system site's, then the user's) over both. A snapshot
+    that can't be used fails the catalog when it is read (CatalogError naming it), or,
+    ``leave_out_broken``, is left out and said in ``Catalog.left_out``.
     """
     ready = load_catalog([*shipped_catalog_files(), *site_catalog_files(), *extra])
     snapshots = [*shipped_snapshots(), *site_snapshots()]
@@ -164,16 +175,44 @@ def load_site_catalog(extra: Sequence[Path] = ()) -> Catalog:
         confirmed = latest(c for path in confirming for c in read_confirmations(path))
         drugs = apply_confirmations(drugs, confirmed)
 
-    def pending(ready_drugs: tuple[Drug, ...]) -> tuple[tuple[Drug, ...], tuple[str, ...]]:
-        imported = load_catalog(snapshots)
+    def pending(ready_drugs: tuple[Drug, ...]) -> Loaded:
+        left_out: list[str] = []
+        if leave_out_broken:
+            imported = load_usable_snapshots(snapshots, left_out)
+        else:
+            imported = load_catalog(snapshots)
         more = imported.drugs
         if confirmed:
             from doseunits.catalog.confirm import apply_confirmations
 
             more = apply_confirmations(more, confirmed)
-        return merge_imported(ready_drugs, more), imported.sources
+        return merge_imported(ready_drugs, more), imported.sources, tuple(left_out)
 
     return Catalog(drugs, [*ready.files, *snapshots], pending if snapshots else None, ready.sources)
+
+
+def load_usable_snapshots(paths: Sequence[Path], left_out: list[str]) -> Catalog:
+    """The snapshots at ``paths`` that can be used, in order: one that can't be read, is
+    not a snapshot, or lists a drug id or an NDC twice (in itself, or an NDC of an earlier
+    snapshot's) is left out, and the sentence saying so added to ``left_out``."""
+    drugs: tuple[Drug, ...] = ()
+    used: list[Path] = []
+    sources: list[str] = []
+    for path in paths:
+        try:
+            part = load_catalog([path])
+            merged = merge_drugs([drugs, part.ready]) if drugs else part.ready
+        except CatalogError as error:
+            left_out.append(
+                f"{error} DoseUnits left {path} out and bills from the rest of its catalog "
+                "(the hand-checked drugs and the other catalog files); import the CMS files "
+                "again, or ask whoever keeps the site's files to correct it."
+            )
+            continue
+        drugs = merged
+        used.append(path)
+        sources += part.sources
+    return Catalog(drugs, used, sources=sources)
 
 
 def shipped_payer_files() -> list[Path]:

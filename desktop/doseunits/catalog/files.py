@@ -22,6 +22,7 @@ from pathlib import Path
 from doseunits.catalog.model import Catalog, Container, Drug, LazyDrug, Presentation
 from doseunits.catalog.ndc import Ndc
 from doseunits.errors import CatalogError, DoseUnitsError, InputError
+from doseunits.files import read_limited, why
 from doseunits.quantities import (
     MAX_DECIMALS,
     MAX_DOSE_MG,
@@ -53,6 +54,9 @@ _STRENGTHS: dict[tuple[str, Unit], Decimal] = {}
 #: A JSON snapshot's ``format``; a file without it is not a catalog snapshot.
 SNAPSHOT_FORMAT = "doseunits-catalog"
 SNAPSHOT_VERSION = 1
+#: The most a JSON snapshot may hold: 100,000 drugs are ~45 MB, every NDC CMS lists 2 MB
+#: (the shipped one); /dev/zero, or a file that grew by mistake, stops here.
+SNAPSHOT_LIMIT = 256 << 20
 
 
 def load_catalog(files: Iterable[Path], check: bool = False) -> Catalog:
@@ -450,12 +454,20 @@ def read_snapshot(path: Path) -> tuple[object, str]:
     crosswalk, 2025-10-01 to 2025-12-31"); one sentence naming the file otherwise."""
     import json  # not at start-up: the shipped snapshot is read after the first frame
 
-    try:
-        document = json.loads(path.read_bytes())
+    try:  # a regular file only, bounded: a pipe would block the window, /dev/zero fill it
+        data = read_limited(path, SNAPSHOT_LIMIT)
+    except FileNotFoundError:
+        raise CatalogError(f"Catalog file {path} does not exist.") from None
     except OSError as error:
-        raise CatalogError(f"Catalog file {path} can't be read ({error.strerror}).") from None
+        raise CatalogError(f"Catalog file {path} can't be read ({why(error)}).") from None
+    try:
+        document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise CatalogError(f"Catalog file {path} is not a JSON catalog snapshot.") from None
+    except RecursionError:
+        raise CatalogError(
+            f"Catalog file {path} is nested too deeply to be a catalog snapshot."
+        ) from None
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise CatalogError(
             f"Catalog file {path} is not a DoseUnits catalog snapshot "

@@ -250,6 +250,11 @@ class LazyDrug(Drug):
         return self.validated().imported
 
 
+#: What a catalog's pending part gives: every drug, what the imported part was built
+#: from, and the sentences saying which files it left out and why.
+Loaded = tuple[tuple[Drug, ...], tuple[str, ...], tuple[str, ...]]
+
+
 class Catalog:
     """The drugs known to this site, shipped ones first, site files overriding by id.
 
@@ -257,24 +262,26 @@ class Catalog:
     import) is read when first needed, not before the window's first frame. ``ready``
     holds what is loaded so far; ``drugs``, ``search`` and a ``find`` that misses the
     ready part load the rest. ``pending`` is handed the ready drugs and returns the
-    whole catalog (ready ones kept as they are, in front) and what it was built from.
+    whole catalog (ready ones kept as they are, in front), what it was built from, and
+    the files it left out, each as the sentence saying why (``left_out``).
     """
 
-    __slots__ = ("_drugs", "_index", "_pending", "_sources", "files")
+    __slots__ = ("_drugs", "_index", "_left_out", "_pending", "_sources", "files")
 
     def __init__(
         self,
         drugs: Iterable[Drug],
         files: Iterable[Path] = (),
-        pending: Callable[[tuple[Drug, ...]], tuple[tuple[Drug, ...], tuple[str, ...]]]
-        | None = None,
+        pending: Callable[[tuple[Drug, ...]], Loaded] | None = None,
         sources: Iterable[str] = (),
+        left_out: Iterable[str] = (),
     ) -> None:
         self._drugs = tuple(drugs)
         self.files = tuple(files)
         self._pending = pending
         self._index: _SearchIndex | None = None
         self._sources = tuple(sources)
+        self._left_out = tuple(left_out)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -282,6 +289,14 @@ class Catalog:
         shipped CMS snapshot's source and quarter, a site import's)."""
         self.load()
         return self._sources
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """The catalog files the pending part could not use as a whole (unreadable, not a
+        snapshot, an NDC or drug id listed twice), each as one sentence naming the file:
+        the window bills from the rest and says so (``Site.load(leave_out_broken=True)``)."""
+        self.load()
+        return self._left_out
 
     @property
     def drugs(self) -> tuple[Drug, ...]:
@@ -300,9 +315,10 @@ class Catalog:
     def load(self) -> None:
         """Read the pending part, once (a broken file raises CatalogError here)."""
         if self._pending is not None:
-            self._drugs, sources = self._pending(self._drugs)  # may raise: then asked again
+            self._drugs, sources, left_out = self._pending(self._drugs)  # may raise: asked again
             self._pending = None
             self._sources += sources
+            self._left_out += left_out
             self._index = None
 
     def find(self, query: str) -> Drug:

@@ -55,13 +55,14 @@ def _check(args: argparse.Namespace) -> int:
     elif args.site:
         folder = catalog_folder(system=True)
         snapshot = folder / IMPORTED_SNAPSHOT
-        files = [*sorted(folder.glob("*.toml")), *([snapshot] if snapshot.is_file() else [])]
+        there = snapshot.exists() or snapshot.is_symlink()  # a pipe too: refused, saying so
+        files = [*sorted(folder.glob("*.toml")), *([snapshot] if there else [])]
         if not files:
             raise InputError(f"No catalog files in {folder}: nothing to check.")
     else:
         files = [*shipped_catalog_files(), *site_catalog_files()]
         files += [*shipped_snapshots(), *site_snapshots()]
-    missing = next((path for path in files if not path.is_file()), None)
+    missing = next((path for path in files if not path.exists()), None)  # else: said when read
     if missing is not None:
         raise InputError(f"Catalog file {missing} is not a file.")
     # As the site reads them: hand-written files over the snapshots (app/site.py).

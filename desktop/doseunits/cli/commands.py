@@ -320,6 +320,9 @@ def _audit(args: argparse.Namespace) -> int:
     from doseunits.audit.job import audit_file
 
     site = Site.load(args.catalog)
+    # Read whole before the first row: a snapshot that can't be used is one sentence and
+    # exit 2 here, not the same error on every row (each reading the file again).
+    site.catalog.load()
     auditor = Auditor(site.catalog, site.payers)  # the site's payer files apply here too
     summary = None
     if args.summary or args.summary_pdf:

@@ -61,7 +61,7 @@ def build_main_window(site: Site | None = None) -> MainWindow:
     application()
     if site is None:
         try:
-            site = Site.load()
+            site = Site.load(leave_out_broken=True)  # a broken snapshot: said after the frame
         except DoseUnitsError as error:
             site = Site.load_shipped()
             problems.append(
@@ -81,13 +81,7 @@ def build_main_window(site: Site | None = None) -> MainWindow:
 
 def show_start_problems(window: MainWindow, problems: list[str]) -> None:
     """What kept the window from its site's files or its data folder, said once."""
-    from PySide6.QtWidgets import QMessageBox
-
-    box = QMessageBox(
-        QMessageBox.Icon.Warning, "DoseUnits: at start", "\n\n".join(problems), parent=window
-    )
-    box.setObjectName("startProblemsBox")
-    box.open()
+    window.say_at_start(problems)
 
 
 class PrivateLogHandler(logging.FileHandler):

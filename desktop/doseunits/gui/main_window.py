@@ -607,6 +607,34 @@ class MainWindow(QMainWindow):
 
         catalog_dialog(self.catalog, self).show()
 
+    def add_loaded_drugs(self) -> None:
+        """Just after the first frame (gui/startup.py): the catalog's CMS-built part is
+        read and listed in the picker. A snapshot that could not be used as a whole (the
+        window's Site leaves such a file out) is said once, as a problem at start."""
+        self.drug_selector.add_loaded()
+        left_out = self.catalog.left_out
+        if left_out:
+            import logging
+
+            for sentence in left_out:
+                logging.getLogger(__name__).warning("A catalog file was left out: %s", sentence)
+            self.say_at_start(list(left_out))
+
+    def say_at_start(self, problems: list[str]) -> None:
+        """What kept the window from some of its site's files (or its data folder), in the
+        one message at start: added to it while it is still open."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = self.findChild(QMessageBox, "startProblemsBox")
+        if isinstance(box, QMessageBox) and box.isVisible():
+            box.setText("\n\n".join([box.text(), *problems]))
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "DoseUnits: at start", "\n\n".join(problems), parent=self
+        )
+        box.setObjectName("startProblemsBox")
+        box.open()
+
     def update_catalog(self) -> None:
         """File > Update drug catalog: the import dialog (its module loads when chosen)."""
         from PySide6.QtCore import Qt

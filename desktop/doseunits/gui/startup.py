@@ -157,8 +157,9 @@ def after_first_frame(window: MainWindow) -> None:
     painted.connect(window.install_scan_catcher)
     # Posted: the rest of this frame's slots (and the benchmark's report) go first.
     painted.connect(lambda: QTimer.singleShot(0, load_after_first_frame))
-    # Then the catalog's CMS-built part (~730 codes, ~70 ms) and its picker entries.
-    painted.connect(lambda: QTimer.singleShot(0, window.drug_selector.add_loaded))
+    # Then the catalog's CMS-built part (~730 codes, ~70 ms) and its picker entries; a
+    # snapshot left out as a whole is said then (MainWindow.add_loaded_drugs).
+    painted.connect(lambda: QTimer.singleShot(0, window.add_loaded_drugs))
     site = window.site  # not the window: a slot holding it would keep it alive
     painted.connect(lambda: QTimer.singleShot(0, lambda: load_prices(site)))
 

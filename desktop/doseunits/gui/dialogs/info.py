@@ -153,6 +153,7 @@ def catalog_dialog(catalog: Catalog, parent: QWidget) -> QDialog:
             if unreadable
             else ""
         )
+        + "".join(f"\nFile left out: {sentence}" for sentence in catalog.left_out)
     )
     caption.setToolTip("\n".join(str(path) for path in catalog.files))
     caption.setWordWrap(True)
