@@ -134,3 +134,19 @@ def test_the_summary_counts_the_containers_the_label_records_gave() -> None:
     found = load_site_catalog().lookup_ndc(Ndc.parse(KEYTRUDA_100))
     assert found is not None
     assert found[1].container == "single-dose"  # what the summary now says it is
+
+
+def test_a_payment_limit_folder_that_cant_be_written_leaves_the_old_import(
+    tmp_path: Path,
+) -> None:
+    folder = catalog_folder()
+    first = import_catalog(CROSSWALK, folder)
+    assert first is not None
+    before = first.snapshot.read_bytes()
+    blocked = tmp_path / "payment-limits"
+    blocked.write_text("a file, not a folder\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):  # mkdir of a folder where a file is
+        import_catalog(CROSSWALK, folder, LIMITS, limits_folder=blocked)
+    assert first.snapshot.read_bytes() == before  # the snapshot did not move
+    assert not (folder / "cms-import.json.previous").exists()
+    assert blocked.read_text(encoding="utf-8") == "a file, not a folder\n"

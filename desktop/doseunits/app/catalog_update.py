@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from doseunits.app.catalog_store import (
     import_into,
     now,
+    prepare_payment_limits,
     record_confirmation,
-    store_payment_limits,
 )
 from doseunits.app.folders import IMPORTED_SNAPSHOT, payment_limits_folder, site_catalog_files
 from doseunits.app.resources import resource
@@ -133,13 +133,23 @@ def import_catalog(
         )
     if not stage(4):  # the last chance: past here the snapshot is replaced
         return None
-    catalog, replaced = import_into(built, folder)
-    stored = None
-    if limits is not None and payment_limits is not None:  # after the snapshot: a failed
-        # import stores nothing
-        stored = store_payment_limits(
+    # Both files are made before either is put in place: a folder that can't take the
+    # payment limits stops the import with the old snapshot still there.
+    pending = None
+    if limits is not None and payment_limits is not None:
+        pending = prepare_payment_limits(
             payment_limits, limits, limits_folder or payment_limits_folder()
         )
+    try:
+        catalog, replaced = import_into(built, folder)
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+        raise
+    stored = None
+    if pending is not None:
+        pending.commit()
+        stored = pending.target
     if progress is not None:
         progress(total, total, "Done")
     snapshot = folder / IMPORTED_SNAPSHOT
