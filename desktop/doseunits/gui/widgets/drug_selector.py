@@ -24,9 +24,9 @@ from doseunits.gui.widgets.field_message import FieldMessage
 from doseunits.quantities import fmt
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QStringListModel
+    from PySide6.QtCore import QEvent, QObject, QStringListModel
     from PySide6.QtGui import QFocusEvent
-    from PySide6.QtWidgets import QCompleter
+    from PySide6.QtWidgets import QAbstractItemView, QCompleter
 
 
 def drug_label(drug: Drug) -> str:
@@ -79,6 +79,49 @@ class DrugSelector(QComboBox):
         application = QApplication.instance()
         if isinstance(application, QApplication):
             application.focusChanged.connect(self._focus_changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While the list of matches is open (installed with it, ``_completer_ready``):
+
+        - a key pressed in the field goes through the list, as Qt's own popup would have
+          it: the completer takes Enter, Tab, Escape and the arrow keys and hands the rest
+          back to the field (its event filter on the list). The list never holds the
+          keyboard itself, so every key comes to the window's focus widget in the order
+          typed: once Enter has moved on to the dose, the keys typed ahead go to the dose,
+          however late the computer handles them;
+        - the window moved, resized, lost the keyboard or was clicked beside the field,
+          or the combo box's arrow was clicked: the list closes, as a popup would (it no
+          longer grabs the mouse).
+        """
+        from PySide6.QtCore import QEvent
+
+        popup = self._open_popup()
+        if popup is None:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and (watched is self or watched is self.lineEdit()):
+            QApplication.sendEvent(popup, event)
+            return True
+        closing: tuple[QEvent.Type, ...]
+        if watched is self:  # its arrow clicked or wheeled: the combo box's own list
+            closing = (QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.Hide)
+        elif watched is self.window():
+            closing = (
+                QEvent.Type.Move,
+                QEvent.Type.Resize,
+                QEvent.Type.WindowDeactivate,
+                QEvent.Type.MouseButtonPress,
+                QEvent.Type.Hide,
+            )
+        else:
+            return False
+        if kind in closing:
+            popup.hide()
+        return False
+
+    def _open_popup(self) -> QAbstractItemView | None:
+        popup = self._completer.popup() if self._completer is not None else None
+        return popup if popup is not None and popup.isVisible() else None
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Coming to the field with a drug's name in it selects the name: typing
@@ -154,6 +197,27 @@ class DrugSelector(QComboBox):
             completer.setMaxVisibleItems(12)
             completer.activated.connect(self._choose_label)
             self.setCompleter(completer)
+            # The list as a window that never takes the keyboard, not Qt's popup: a popup
+            # grabs the keyboard, and on a busy X server the grab's focus-in can arrive
+            # after Enter has closed the list; Qt then sends the keys typed ahead to the
+            # closed list, whose focus proxy is this field ("1050" after "atezo" Enter
+            # went "10" to the drug, "50" to the dose). Keys reach the list through
+            # ``eventFilter`` instead; clicks on it pick a match as before.
+            popup = completer.popup()
+            assert popup is not None  # the completer makes its list on first asking
+            popup.setWindowFlags(
+                Qt.WindowType.ToolTip
+                | Qt.WindowType.FramelessWindowHint
+                | Qt.WindowType.WindowDoesNotAcceptFocus
+            )
+            popup.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            self.installEventFilter(self)
+            line = self.lineEdit()
+            if line is not None:
+                line.installEventFilter(self)
+            window = self.window()
+            if window is not self:
+                window.installEventFilter(self)
             self._completer, self._matches = completer, matches
         return self._completer, self._matches
 
@@ -219,9 +283,15 @@ class DrugSelector(QComboBox):
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         """Leaving the field for another of the window's widgets (Tab, a mnemonic, a
-        click) takes the match. QApplication's signal, not focusOutEvent: the completer's
-        event filter eats the field's focus-out while its list is open."""
-        if old is not self or new is None or new is self or new.window() is not self.window():
+        click) takes the match; leaving the window closes the list of matches.
+        QApplication's signal, not focusOutEvent: the completer's event filter eats the
+        field's focus-out while its list is open."""
+        if old is not self or new is self:
+            return
+        if new is None or new.window() is not self.window():
+            popup = self._open_popup()
+            if popup is not None:
+                popup.hide()
             return
         if self.currentText().strip() and self.currentText() != self.itemText(self.currentIndex()):
             self.take_match()
