@@ -386,3 +386,24 @@ def test_switching_the_dose_type_takes_the_focus_to_the_other_types_first_field(
     form.inputs["weight"].setFocus()
     form.flat.setChecked(True)
     assert QApplication.focusWidget() is form.inputs["dose"]
+
+
+def test_alt_b_switches_the_dose_type_before_the_next_key(qtbot: QtBot, window: MainWindow) -> None:
+    # Qt clicks a button's mnemonic 100 ms late (animateClick): "Alt+B Tab 10" typed at a
+    # keyboard's pace put the 1 into the dose field. The switch must come with the Alt+B.
+    active(qtbot, window)
+    window.drug_selector.select("sacituzumab-govitecan")
+    window.focus_dose()
+    qtbot.keyClick(window.order_form.inputs["dose"], Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    form = window.order_form
+    assert form.per_kg.isChecked()  # at once: no event loop has run since the key
+    assert not form.inputs["dose"].isEnabled()
+    assert form.inputs["dose_per_kg"].isEnabled()
+    qtbot.keyClick(form.per_kg, Qt.Key.Key_Tab)
+    qtbot.keyClicks(QApplication.focusWidget(), "10")
+    assert form.inputs["dose_per_kg"].text() == "10"
+    assert form.inputs["dose"].text() == ""
+    qtbot.wait(150)  # the late click itself changes nothing
+    assert form.per_kg.isChecked()
+    qtbot.keyClick(form.per_kg, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert form.flat.isChecked()

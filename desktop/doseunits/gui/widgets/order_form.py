@@ -54,6 +54,11 @@ class OrderForm(QWidget):
         self.per_kg = QRadioButton("Weight-&based")
         self.per_kg.setObjectName("perKgDoseMode")
         self.flat.setChecked(True)
+        # Qt takes a button's mnemonic (Alt+O, Alt+B) with animateClick(): pressed at once,
+        # clicked 100 ms later. Keys typed right after it (Tab, the dose per kg) landed
+        # before the switch, in the dose field. Checked on pressed, the switch comes first.
+        self.flat.pressed.connect(lambda: self.flat.setChecked(True))
+        self.per_kg.pressed.connect(lambda: self.per_kg.setChecked(True))
         modes = QButtonGroup(self)
         modes.addButton(self.flat)
         modes.addButton(self.per_kg)
@@ -104,9 +109,8 @@ class OrderForm(QWidget):
         weight_based = self.per_kg.isChecked()
         dose, per_kg = self.inputs["dose"], self.inputs["dose_per_kg"]
         per_kg_fields = [self.inputs[f] for f in ("dose_per_kg", "weight", "max_dose")]
-        # The focus in a field being switched off goes to the other type's first field
-        # (Alt+B then Tab quickly: Tab lands in the dose before the switch), not on to
-        # whatever follows it.
+        # The focus in a field being switched off goes to the other type's first field,
+        # not on to whatever follows it.
         was_in = next((e for e in (dose, *per_kg_fields) if e.hasFocus()), None)
         for edit in per_kg_fields:
             edit.setEnabled(weight_based)
