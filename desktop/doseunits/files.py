@@ -397,3 +397,9 @@ def why(error: OSError) -> str:
     """An OSError as the part of a sentence in brackets: "no space left on device"."""
     text = error.strerror or str(error) or type(error).__name__
     return text[:1].lower() + text[1:]
+
+
+def cannot_use(error: OSError, where: object) -> str:
+    """An OSError as one sentence naming its file (``where`` when it names none): "/srv/x
+    can't be used (permission denied)." The command line, the window and its dialogs."""
+    return f"{error.filename or where} can't be used ({why(error)})."

@@ -85,22 +85,14 @@ def payment_limits_name(quarter: Quarter) -> str:
     return f"payment-limits-{quarter.start.isoformat()}-to-{quarter.end.isoformat()}.csv"
 
 
-def store_payment_limits(
-    source_path: Path, limits: ImportResult[PaymentLimit], folder: Path
-) -> Path:
-    """The payment limit file read as ``limits`` stored in ``folder`` (where pricing reads
-    them, app/site.py), byte for byte and atomically; the stored file's path."""
-    pending = prepare_payment_limits(source_path, limits, folder)
-    pending.commit()
-    return pending.target
-
-
 def prepare_payment_limits(
     source_path: Path, limits: ImportResult[PaymentLimit], folder: Path
 ) -> files.AtomicFile:
-    """The stored copy written, not yet in place: ``commit()`` puts it there, ``discard()``
-    leaves the folder as it was. So an import can make it before it replaces its snapshot,
-    and a folder that can't take it stops the import before anything moves.
+    """The payment limit file read as ``limits``, copied byte for byte into ``folder``
+    (where pricing reads it, app/site.py) but not yet in place: ``commit()`` puts it there
+    atomically, ``discard()`` leaves the folder as it was. So an import makes it before it
+    replaces its snapshot, and a folder that can't take it stops the import before
+    anything moves.
 
     The bytes stored are read again and checked to be the file ``limits`` was read from
     (the same quarter and codes), so a file changed in between is refused, not stored."""

@@ -199,10 +199,12 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_BAD_INPUT
     except OSError as error:  # a full disk or output, a folder that can't be written
         _quiet_stdout()
-        where = (
-            f"{error.filename} can't be used" if error.filename else "the output can't be written"
+        sentence = (
+            files.cannot_use(error, "")
+            if error.filename
+            else f"the output can't be written ({files.why(error)})."
         )
-        print(f"doseunits: {_sentence(f'{where} ({files.why(error)})')}", file=sys.stderr)
+        print(f"doseunits: {_sentence(sentence)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # not the input's fault: say so, and not as a traceback
         what = f"unexpected error, a bug to report: {type(error).__name__}: {error}"

@@ -688,10 +688,8 @@ class MainWindow(QMainWindow):
         except OSError as error:  # the folder can't be written, the file is a link
             from doseunits import files
 
-            where = error.filename or catalog_folder()
-            self.vials.message.show_message(
-                ERROR, f"{where} can't be used ({files.why(error)}). Nothing was recorded."
-            )
+            sentence = files.cannot_use(error, catalog_folder())
+            self.vials.message.show_message(ERROR, f"{sentence} Nothing was recorded.")
             return
         if not preparer.text().strip():
             preparer.setText(by)  # who checked it prepares the dose: not asked again

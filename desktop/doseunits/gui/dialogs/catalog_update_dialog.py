@@ -1,10 +1,11 @@
 """File > Update drug catalog...: ``doseunits catalog import`` in the window.
 
-The user chooses CMS's crosswalk (and, optionally, its payment limit file); Import runs
-app/catalog_update.py's ``import_catalog``, the command line's own code, on a worker
-thread, while a timer on the window's thread shows its stages in the progress bar (the
-audit dialog's pattern, gui/dialogs/audit_dialog.py). Cancel is asked between stages; a
-cancelled import stops before the snapshot is written, so the catalog stays as it was.
+The user chooses CMS's crosswalk (and, optionally, its payment limit file and FDA's NDC
+Directory); Import runs app/catalog_update.py's ``import_catalog``, the command line's
+own code, on a worker thread, while a timer on the window's thread shows its stages in
+the progress bar (the audit dialog's pattern, gui/dialogs/audit_dialog.py). Cancel is
+asked between stages; a cancelled import stops before the snapshot is written, so the
+catalog stays as it was.
 The summary is the lines ``catalog import`` prints. The snapshot goes into the user's
 site-catalog folder; the system-wide one is IT's (``catalog import --site``).
 """
@@ -38,7 +39,7 @@ from doseunits.app.site import Site
 from doseunits.errors import DoseUnitsError
 from doseunits.gui.qt_fast import set_property
 
-#: The crosswalk as CMS publishes it: CSV today, XLSX once its reader is in.
+#: The crosswalk as CMS publishes it, CSV or XLSX.
 CROSSWALK_FILTER = "CMS crosswalk (*.csv *.xlsx);;All files (*)"
 LIMITS_FILTER = "CMS payment limit file (*.csv);;All files (*)"
 FDA_FILTER = "FDA NDC Directory (ndctext.zip package.txt);;All files (*)"
@@ -56,7 +57,7 @@ class FileChoice:
     required: bool
 
 
-#: The files, in the order shown (the FDA NDC Directory joins here when its importer does).
+#: The files, in the order shown.
 FILES = (
     FileChoice("crosswalk", "CMS &crosswalk", "CMS ASP NDC-HCPCS crosswalk to import",
                "required: the quarter's ASP NDC-HCPCS crosswalk", CROSSWALK_FILTER, True),
@@ -119,9 +120,8 @@ class _Worker:
         except OSError as error:  # a folder that can't be written, a full disk: as the CLI
             from doseunits import files
 
-            where = error.filename or self.folder
             with self.lock:
-                self.error = f"{where} can't be used ({files.why(error)})."
+                self.error = files.cannot_use(error, self.folder)
         except Exception as error:  # never a traceback in the window: log it, say it once
             logging.getLogger(__name__).error("Unexpected error in the import", exc_info=error)
             with self.lock:
