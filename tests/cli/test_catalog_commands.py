@@ -230,3 +230,14 @@ def test_the_report_replaces_a_link_never_writes_through_it(
     assert not report.is_symlink()
     # Through the one CSV writer: RFC 4180's CRLF rows.
     assert report.read_bytes().startswith(b"file,line,what,reason,code,id,detail\r\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_given_as_the_crosswalk_is_refused_not_waited_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pipe = tmp_path / "crosswalk.csv"
+    os.mkfifo(pipe)  # nothing ever writes to it: reading it would wait for good
+    code, out, err = run(capsys, "catalog", "import", "--crosswalk", str(pipe))
+    assert (code, out) == (2, "")
+    assert err == f"doseunits: {pipe} cannot be read: it is a pipe, not a regular file.\n"

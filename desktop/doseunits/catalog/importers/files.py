@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from doseunits import files
 from doseunits.catalog.importers.base import ImportFileError, ImportResult
 from doseunits.catalog.importers.cms_crosswalk import CrosswalkEntry, parse_crosswalk
 from doseunits.catalog.importers.cms_payment_limits import PaymentLimit, parse_payment_limits
@@ -47,18 +48,23 @@ IMPORTERS = {
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or one sentence naming it when it cannot be read."""
+    return _read_limited(path, MAX_BYTES, "any CMS file")
+
+
+def _read_limited(path: Path, limit: int, than: str) -> bytes:
+    """A regular file of at most ``limit`` bytes (``files.read_limited``: a pipe or a
+    device is refused, never waited on), or one sentence naming it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ImportFileError(
-                f"{path} is {size:,} bytes, far larger than any CMS file; check the file."
-            )
-        return path.read_bytes()
+        return files.read_limited(path, limit)
     except FileNotFoundError:
         raise ImportFileError(f"{path} does not exist.") from None
-    except IsADirectoryError:
-        raise ImportFileError(f"{path} is a folder; choose the CSV file inside it.") from None
+    except files.TooLarge:
+        raise ImportFileError(
+            f"{path} is {path.stat().st_size:,} bytes, far larger than {than}; check the file."
+        ) from None
     except OSError as error:
+        if path.is_dir():
+            raise ImportFileError(f"{path} is a folder; choose the CSV file inside it.") from None
         raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
 
 
@@ -106,13 +112,8 @@ def _fda_from_folder(folder: Path) -> FdaDirectory:
 
 
 def _fda_file(path: Path) -> FdaDirectory:
+    data = _read_limited(path, MAX_FDA_BYTES, "FDA's package.txt")
     try:
-        size = path.stat().st_size
-        if size > MAX_FDA_BYTES:
-            raise ImportFileError(
-                f"{path} is {size:,} bytes, far larger than FDA's package.txt; check the file."
-            )
-        data = path.read_bytes()
         dated = dt.date.fromtimestamp(path.stat().st_mtime)
     except OSError as error:
         raise ImportFileError(f"{path} cannot be read: {error.strerror or error}.") from None
